@@ -1,0 +1,167 @@
+/*
+ * fx_case.h - the case: a directory holding case.db (SQLite, WAL), the
+ * object store, reports/ and exports/. lib/case/ is the only code that
+ * includes <sqlite3.h>.
+ *
+ * Every change to a case is one SQLite transaction and one custody
+ * entry: fx_case_begin(), the changes, fx_case_commit(). The custody log
+ * is append-only; each entry carries who, when, the tool and version, the
+ * argument vector, the hashes of inputs and outputs, and the hash of the
+ * entry before it. Entry hashes are the leaves of an RFC 9162 Merkle tree
+ * whose head is kept with the case.
+ */
+#ifndef FX_CASE_H
+#define FX_CASE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "fx_hash.h"
+#include "fx_merkle.h"
+#include "fx_store.h"
+
+#define FX_CASE_SCHEMA_VERSION 1
+#define FX_CASE_DB "case.db"
+
+struct fx_case;
+
+/* Flags for fx_case_open(). */
+#define FX_CASE_READ  0x0
+#define FX_CASE_WRITE 0x1
+
+/*
+ * Who acts on a case, for the custody log: tool, version and argv. The
+ * examiner is taken from $FX_EXAMINER, else the "name" in
+ * $FX_HOME/identity.json, else the login name.
+ */
+struct fx_actor {
+	const char *tool;
+	int argc;
+	char **argv;
+};
+
+/*
+ * Creates a case in dir (which must not exist, or be empty). info is the
+ * case's data: {"title":…,"examiner":…,"agency":…,"location":…,
+ * "parties":[…],"fields":{…}} (borrowed). Writes the init custody entry
+ * and the case record. Returns the open case (caller fx_case_free()s),
+ * or NULL after reporting.
+ */
+struct fx_case *fx_case_create(const char *dir, const char *case_id,
+			       const json_t *info, const struct fx_actor *who);
+
+/*
+ * Opens an existing case; FX_CASE_WRITE to change it (a read-only case
+ * directory is then refused with a clear message). Migrates an older
+ * schema when writing. Returns a new case or NULL after reporting.
+ */
+struct fx_case *fx_case_open(const char *dir, unsigned flags,
+			     const struct fx_actor *who);
+void fx_case_free(struct fx_case *c);
+
+const char *fx_case_id(const struct fx_case *c);
+const char *fx_case_dir(const struct fx_case *c);
+struct fx_store *fx_case_store(struct fx_case *c);
+/* The case record. Borrowed. */
+const json_t *fx_case_record(const struct fx_case *c);
+
+/* ---- changing a case ---- */
+
+/* Starts a change (BEGIN IMMEDIATE). action names it in custody ("add"). */
+int fx_case_begin(struct fx_case *c, const char *action);
+
+/*
+ * Adds a checked record in the open change, sealing it (its id is set, or
+ * checked when present). Refuses a record of
+ * another case or whose objects (src.sha256, data.sha256) are not in the
+ * store, reporting with where. *added is 0 for a record already there.
+ * Returns 0 or -1.
+ */
+int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where,
+		       int *added);
+
+/* Notes an input or output of the change for its custody entry. */
+void fx_case_note_input(struct fx_case *c, const json_t *what);
+void fx_case_note_output(struct fx_case *c, const json_t *what);
+/* Notes an object stored by the change (hex borrowed, copied). */
+void fx_case_note_object(struct fx_case *c, const char *hex);
+
+/*
+ * Ends the change: syncs the store, appends the custody entry (detail
+ * borrowed, may be NULL), updates the tree head and commits. On failure
+ * everything is rolled back. Returns 0 or -1 (reported). *entry, when
+ * not NULL, gets a new reference to the custody entry.
+ */
+int fx_case_commit(struct fx_case *c, const json_t *detail, json_t **entry);
+void fx_case_rollback(struct fx_case *c);
+
+/* Records added / already present in the open (or last) change. */
+uint64_t fx_case_added(const struct fx_case *c);
+uint64_t fx_case_duplicates(const struct fx_case *c);
+
+/*
+ * Marks every live record of type (and device, when not NULL) withdrawn
+ * by the open change; they stay for audit. *n gets the count.
+ */
+int fx_case_withdraw(struct fx_case *c, const char *type, const char *device,
+		     uint64_t *n);
+
+/* Inserts or merges a device's data under its key (imei:…, serial:…). */
+int fx_case_device_merge(struct fx_case *c, const char *key, const json_t *data);
+
+/* ---- reading a case ---- */
+
+struct fx_case_query {
+	const char *type;   /* NULL: any */
+	const char *device; /* NULL: any */
+	const char *since;  /* RFC 3339, inclusive; NULL: open */
+	const char *until;  /* RFC 3339, exclusive; NULL: open */
+	const char *text;   /* FTS5 query over text fields; NULL: none */
+	int withdrawn;      /* 0 live only, 1 withdrawn only, 2 both */
+	int by_time;        /* order by event time instead of insertion */
+	uint64_t limit;     /* 0: no limit */
+};
+
+/*
+ * Calls fn with each matching record's stored line (borrowed), in order.
+ * Stops when fn returns non-zero. Returns 0, fn's value, or -1 (reported).
+ */
+int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
+		 int (*fn)(const char *line, void *ctx), void *ctx);
+
+/*
+ * The record whose id is or starts with idprefix (at least 8 hex digits):
+ * a new reference, or NULL after reporting none or several.
+ */
+json_t *fx_case_get(struct fx_case *c, const char *idprefix);
+
+/* A summary: case data, counts per type, objects, custody size and head. New reference. */
+json_t *fx_case_info(struct fx_case *c);
+
+/* Calls fn with every custody entry (a borrowed object with seq and hash), in order. */
+int fx_case_log(struct fx_case *c, uint64_t from,
+		int (*fn)(const json_t *entry, void *ctx), void *ctx);
+
+/* The custody tree head: size and root. Returns 0 or -1. */
+int fx_case_head(struct fx_case *c, uint64_t *size, fx_mhash root);
+
+/*
+ * Leaf hashes of the first n custody entries (n = 0: all); *n gets the
+ * count. Caller frees. For proofs and checkpoints.
+ */
+fx_mhash *fx_case_leaves(struct fx_case *c, uint64_t *n);
+
+/*
+ * Checks the whole case: database integrity, every object re-hashed,
+ * every record id recomputed, the custody chain, per-entry digests and
+ * the Merkle head. Each problem is reported; the result (a new
+ * reference) summarises. Returns 0 when all is well, 1 when something
+ * is broken, -1 when the check could not run.
+ */
+int fx_case_verify(struct fx_case *c, int quiet, json_t **result);
+
+/* The examiner acting, for custody. Caller frees. */
+char *fx_examiner(void);
+
+#endif
