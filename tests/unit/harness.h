@@ -12,7 +12,8 @@
 
 extern int t_failed;
 
-#define FX_TEST(name) void name(void)
+/* Declares then defines, so each test has a prototype (-Wmissing-prototypes). */
+#define FX_TEST(name) void name(void); void name(void)
 
 #define CHECK(cond)                                                          \
 	do {                                                                 \

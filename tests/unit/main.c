@@ -12,6 +12,8 @@
 int t_failed;
 static char tmpdir[4096];
 
+#undef FX_TEST
+#define FX_TEST(name) void name(void);
 #include "list.h"
 
 #undef FX_TEST
