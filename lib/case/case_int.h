@@ -47,6 +47,17 @@ int fx_case_exec(struct fx_case *c, const char *sql);
 /* Prepares sql. Returns NULL after reporting. */
 sqlite3_stmt *fx_case_prepare(struct fx_case *c, const char *sql);
 
+/*
+ * Full-text search of Chinese, Japanese and Korean text, which has no
+ * spaces between words: every CJK character is indexed as a token of its
+ * own, and a CJK run in a query becomes a phrase of those characters, so
+ * any substring (a two-character word like 转账 too) is found.
+ * fx_case_fts_text() spaces out the text to index; fx_case_fts_query()
+ * rewrites a query. Both return malloc'd strings.
+ */
+char *fx_case_fts_text(const char *text);
+char *fx_case_fts_query(const char *query);
+
 /* meta table */
 char *fx_case_meta_get(struct fx_case *c, const char *key);
 int fx_case_meta_set(struct fx_case *c, const char *key, const char *value);

@@ -228,7 +228,12 @@ int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where, int *a
 		free(line);
 		return 0;
 	}
-	text = fx_json_text_of(json_object_get(rec, FX_KEY_DATA));
+	{
+		char *plain = fx_json_text_of(json_object_get(rec, FX_KEY_DATA));
+
+		text = fx_case_fts_text(plain);
+		free(plain);
+	}
 	sqlite3_bind_int64(c->ins_text, 1, sqlite3_last_insert_rowid(c->db));
 	sqlite3_bind_text(c->ins_text, 2, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(c->ins_text);

@@ -30,7 +30,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX records_device ON records(device) WHERE device IS NOT NULL;"
 	"CREATE INDEX records_time ON records(time) WHERE time IS NOT NULL;"
 	"CREATE VIRTUAL TABLE records_text USING fts5(text, content='',"
-	" tokenize='trigram');"
+	" tokenize='unicode61 remove_diacritics 0');"
 	"CREATE TABLE objects(n INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,"
 	" size INTEGER NOT NULL, entry INTEGER NOT NULL);"
 	"CREATE TABLE devices(key TEXT PRIMARY KEY, data TEXT NOT NULL,"

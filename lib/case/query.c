@@ -13,6 +13,7 @@ int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
 	struct fx_buf sql = FX_BUF_INIT;
 	sqlite3_stmt *st;
 	const char *w = " WHERE ";
+	char *match = NULL;
 	int rc, ret = 0;
 
 #define ADD(s) fx_buf_add(&sql, s, strlen(s))
@@ -49,8 +50,10 @@ int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
 		sqlite3_bind_text(st, 3, q->since, -1, SQLITE_STATIC);
 	if (q->until)
 		sqlite3_bind_text(st, 4, q->until, -1, SQLITE_STATIC);
-	if (q->text)
-		sqlite3_bind_text(st, 5, q->text, -1, SQLITE_STATIC);
+	if (q->text) {
+		match = fx_case_fts_query(q->text);
+		sqlite3_bind_text(st, 5, match, -1, SQLITE_STATIC);
+	}
 	if (q->limit)
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)q->limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -62,6 +65,7 @@ int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
 		ret = fx_case_db_error(c, q->text ? "cannot search (is the query valid FTS5?)"
 						  : "cannot list records");
 	sqlite3_finalize(st);
+	free(match);
 	return ret;
 }
 

@@ -48,4 +48,8 @@ extern int t_failed;
 /* A fresh empty directory for the running test; removed at exit. Borrowed. */
 const char *t_tmpdir(void);
 
+/* Silences stderr around calls whose error messages are expected; pairs. */
+void t_mute_stderr(void);
+void t_unmute_stderr(void);
+
 #endif

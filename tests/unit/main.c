@@ -30,6 +30,24 @@ const char *t_tmpdir(void)
 	return tmpdir;
 }
 
+static int saved_stderr = -1;
+
+void t_mute_stderr(void)
+{
+	fflush(stderr);
+	saved_stderr = dup(2);
+	if (!freopen("/dev/null", "w", stderr))
+		perror("freopen");
+}
+
+void t_unmute_stderr(void)
+{
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	saved_stderr = -1;
+}
+
 static void rm_rf(const char *dir)
 {
 	char *cmd = fx_xasprintf("chmod -R u+w '%s' 2>/dev/null; rm -rf '%s'", dir, dir);

@@ -1,0 +1,209 @@
+#include <stdlib.h>
+
+#include "harness.h"
+#include "fx_json.h"
+
+static char *canon(const char *json)
+{
+	json_t *v = json_loads(json, JSON_ALLOW_NUL, NULL);
+	char *s = v ? fx_json_dump(v) : NULL;
+
+	json_decref(v);
+	return s;
+}
+
+FX_TEST(test_json_canonical_form)
+{
+	char *s;
+
+	s = canon("{ \"b\" : 1, \"a\" : [true, false, null], \"c\": {\"z\":\"x\", \"y\": 2} }");
+	CHECK_STR(s, "{\"a\":[true,false,null],\"b\":1,\"c\":{\"y\":2,\"z\":\"x\"}}");
+	free(s);
+	/* RFC 8785: only the required escapes; / and non-ASCII stay as they are */
+	s = canon("{\"s\":\"a/b \\u00e9\\u4e2d \\\"q\\\" \\\\ \\n\\t\\u0001 \\u007f\"}");
+	CHECK_STR(s, "{\"s\":\"a/b é中 \\\"q\\\" \\\\ \\n\\t\\u0001 \x7f\"}");
+	free(s);
+	/* shortest round-trip reals, still reals */
+	s = canon("{\"a\":0.1,\"b\":60.146706,\"c\":1.0,\"d\":1e300,\"e\":-0.0,\"f\":123456789012}");
+	CHECK_STR(s, "{\"a\":0.1,\"b\":60.146706,\"c\":1.0,\"d\":1e+300,\"e\":-0.0,\"f\":123456789012}");
+	free(s);
+	/* a NUL inside a string survives */
+	s = canon("{\"a\":\"x\\u0000y\"}");
+	CHECK_STR(s, "{\"a\":\"x\\u0000y\"}");
+	free(s);
+}
+
+FX_TEST(test_json_canonical_is_fixed_point)
+{
+	const char *in = "{\"v\":1,\"x\":[1.5,2.25e-7,{\"k\":\"\\u2028\"}],\"emoji\":\"😀\"}";
+	char *a = canon(in), *b = canon(a);
+
+	CHECK_STR(a, b);
+	free(a);
+	free(b);
+}
+
+FX_TEST(test_record_id_is_sha256_of_canonical_without_id)
+{
+	json_t *rec = fx_record_new("note", "2026-113", "test");
+	char hex[FX_SHA256_HEX], *c;
+	uint8_t md[32];
+	char want[FX_SHA256_HEX];
+	size_t len;
+
+	json_object_set_new(json_object_get(rec, "data"), "text", json_string("hi"));
+	c = fx_record_canonical(rec, &len);
+	CHECK_STR(c, "{\"case\":\"2026-113\",\"data\":{\"text\":\"hi\"},\"tool\":\"test\","
+		     "\"type\":\"note\",\"v\":1}");
+	fx_sha256(c, len, md);
+	fx_hex(md, 32, want);
+	CHECK(fx_record_id(rec, hex) == 0);
+	CHECK_STR(hex, want);
+	/* the id itself is not part of what it hashes */
+	CHECK(fx_record_seal(rec) == 0);
+	CHECK(fx_record_id(rec, hex) == 0);
+	CHECK_STR(hex, want);
+	CHECK(fx_record_check(rec, "test") == 0);
+	free(c);
+	json_decref(rec);
+}
+
+FX_TEST(test_record_line_splices_id_in_sorted_place)
+{
+	json_t *rec = fx_record_new("note", "c", "t"), *back;
+	char hex[FX_SHA256_HEX], *line, *again;
+
+	json_object_set_new(json_object_get(rec, "data"), "text", json_string("x"));
+	line = fx_record_line(rec, NULL, hex);
+	back = json_loads(line, 0, NULL);
+	CHECK(back != NULL);
+	CHECK_STR(json_string_value(json_object_get(back, "id")), hex);
+	/* the written line is itself canonical */
+	again = fx_json_dump(back);
+	CHECK_STR(line, again);
+	free(again);
+	free(line);
+	json_decref(back);
+	json_decref(rec);
+
+	/* id first and last in key order too */
+	rec = json_pack("{s:i}", "zz", 1);
+	line = fx_record_line(rec, NULL, hex);
+	CHECK(line && line[1] == '"' && line[2] == 'i' && line[3] == 'd');
+	back = json_loads(line, 0, NULL);
+	CHECK(back != NULL);
+	json_decref(back);
+	free(line);
+	json_decref(rec);
+	rec = json_pack("{s:i}", "a", 1);
+	line = fx_record_line(rec, NULL, hex);
+	back = json_loads(line, 0, NULL);
+	CHECK(back != NULL && json_object_size(back) == 2);
+	json_decref(back);
+	free(line);
+	json_decref(rec);
+}
+
+FX_TEST(test_record_check_rejects)
+{
+	static const char *const bad[] = {
+		"[]",
+		"{\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"x\"}}",
+		"{\"v\":2,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"x\"}}",
+		"{\"v\":1,\"type\":\"bogus\",\"tool\":\"t\",\"data\":{}}",
+		"{\"v\":1,\"type\":\"note\",\"data\":{\"text\":\"x\"}}",
+		"{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{}}",
+		"{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":5}}",
+		"{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"time\":\"08/04/2021\",\"data\":{\"text\":\"x\"}}",
+		"{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"src\":{\"sha256\":\"ABC\"},\"data\":{\"text\":\"x\"}}",
+		"{\"v\":1,\"type\":\"file\",\"tool\":\"t\",\"data\":{\"path\":\"a\",\"size\":1,\"sha256\":\"no\"}}",
+		"{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"x\"},\"id\":\"00\"}",
+		NULL,
+	};
+	const char *const *p;
+	json_t *v;
+
+	/* The messages are expected: keep them out of the test output. */
+	t_mute_stderr();
+	for (p = bad; *p; p++) {
+		v = json_loads(*p, 0, NULL);
+		CHECK(v != NULL);
+		if (fx_record_check(v, "unit") == 0)
+			fprintf(stdout, "  accepted: %s\n", *p), t_failed++;
+		json_decref(v);
+	}
+	t_unmute_stderr();
+}
+
+FX_TEST(test_json_text_keeps_bytes)
+{
+	json_t *v;
+
+	v = fx_json_text("中文 ok", strlen("中文 ok"));
+	CHECK(json_is_string(v));
+	json_decref(v);
+	v = fx_json_text("\xff\xfe", 2);
+	CHECK_STR(json_string_value(json_object_get(v, "hex")), "fffe");
+	json_decref(v);
+	/* overlong, surrogate, truncated sequences are not UTF-8 */
+	v = fx_json_text("\xc0\xaf", 2);
+	CHECK(json_is_object(v));
+	json_decref(v);
+	v = fx_json_text("\xed\xa0\x80", 3);
+	CHECK(json_is_object(v));
+	json_decref(v);
+	v = fx_json_text("ab\xe4\xb8", 4);
+	CHECK(json_is_object(v));
+	json_decref(v);
+	v = fx_json_text("\xf0\x9f\x98\x80", 4);
+	CHECK(json_is_string(v));
+	json_decref(v);
+}
+
+FX_TEST(test_reader_names_lines_and_goes_on)
+{
+	char path[4096];
+	struct fx_reader r;
+	json_t *rec;
+	FILE *f;
+	int n, good = 0, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/in.jsonl", t_tmpdir());
+	f = fopen(path, "w");
+	fputs("{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"a\"}}\n"
+	      "\n"
+	      "{broken\n"
+	      "{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"b\"}}\n"
+	      "{\"v\":1,\"type\":\"note\"", f);
+	fclose(f);
+	t_mute_stderr();
+	CHECK(fx_reader_open(&r, path) == 0);
+	while ((n = fx_reader_next(&r, &rec)) != 0) {
+		if (n < 0) {
+			bad++;
+			continue;
+		}
+		good++;
+		json_decref(rec);
+	}
+	t_unmute_stderr();
+	CHECK_INT(good, 2);
+	CHECK_INT(bad, 2);
+	CHECK_INT(r.line, 5);
+	CHECK_INT(r.bad, 2);
+	fx_reader_close(&r);
+}
+
+FX_TEST(test_types_registry_sorted_and_complete)
+{
+	const struct fx_type *t;
+	size_t n, i;
+
+	t = fx_types(&n);
+	CHECK(n >= 6);
+	for (i = 1; i < n; i++)
+		CHECK(strcmp(t[i - 1].name, t[i].name) < 0);
+	for (i = 0; i < n; i++)
+		CHECK(fx_type_find(t[i].name) == &t[i]);
+	CHECK(fx_type_find("nosuch") == NULL);
+}
