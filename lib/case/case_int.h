@@ -37,8 +37,14 @@ struct fx_case {
 	uint64_t added, duplicates;
 	char last_object[FX_SHA256_HEX]; /* one-entry cache for object checks */
 
-	sqlite3_stmt *ins_record, *ins_text, *ins_object;
+	sqlite3_stmt *ins_record, *ins_text, *ins_object, *find_id;
 };
+
+/*
+ * The index key of a record id: its first 8 bytes, big-endian, with the
+ * top bit flipped so that signed integer order is the ids' byte order.
+ */
+int64_t fx_case_idk(const uint8_t id[32]);
 
 /* Reports an SQLite failure on c's database with what was being done. */
 int fx_case_db_error(struct fx_case *c, const char *what);

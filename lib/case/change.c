@@ -150,11 +150,13 @@ void fx_case_note_object(struct fx_case *c, const char *hex)
 static int prepare_inserts(struct fx_case *c)
 {
 	if (!c->ins_record)
-		c->ins_record = fx_case_prepare(c, "INSERT OR IGNORE INTO records(id, type,"
-						   " device, time, entry, line) VALUES(?, ?, ?, ?, ?, ?)");
+		c->ins_record = fx_case_prepare(c, "INSERT INTO records(id, type, device, time,"
+						   " entry, line, idk) VALUES(?, ?, ?, ?, ?, ?, ?)");
+	if (!c->find_id)
+		c->find_id = fx_case_prepare(c, "SELECT 1 FROM records WHERE idk = ? AND id = ?");
 	if (!c->ins_text)
 		c->ins_text = fx_case_prepare(c, "INSERT INTO records_text(rowid, text) VALUES(?, ?)");
-	return c->ins_record && c->ins_text ? 0 : -1;
+	return c->ins_record && c->ins_text && c->find_id ? 0 : -1;
 }
 
 static const char *str_or_null(const json_t *rec, const char *key)
@@ -209,6 +211,19 @@ int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where, int *a
 	dev = str_or_null(rec, FX_KEY_DEVICE);
 	t = str_or_null(rec, FX_KEY_TIME);
 	fx_unhex(hex, raw, 32);
+	sqlite3_bind_int64(c->find_id, 1, fx_case_idk(raw));
+	sqlite3_bind_blob(c->find_id, 2, raw, 32, SQLITE_STATIC);
+	rc = sqlite3_step(c->find_id);
+	sqlite3_reset(c->find_id);
+	if (rc == SQLITE_ROW) {
+		c->duplicates++;
+		free(line);
+		return 0;
+	}
+	if (rc != SQLITE_DONE) {
+		free(line);
+		return fx_case_db_error(c, "cannot look up record");
+	}
 	sqlite3_bind_blob(c->ins_record, 1, raw, 32, SQLITE_STATIC);
 	sqlite3_bind_text(c->ins_record, 2, type, -1, SQLITE_STATIC);
 	dev ? sqlite3_bind_text(c->ins_record, 3, dev, -1, SQLITE_STATIC)
@@ -217,16 +232,12 @@ int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where, int *a
 	  : sqlite3_bind_null(c->ins_record, 4);
 	sqlite3_bind_int64(c->ins_record, 5, c->seq);
 	sqlite3_bind_text(c->ins_record, 6, line, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(c->ins_record, 7, fx_case_idk(raw));
 	rc = sqlite3_step(c->ins_record);
 	sqlite3_reset(c->ins_record);
 	if (rc != SQLITE_DONE) {
 		free(line);
 		return fx_case_db_error(c, "cannot store record");
-	}
-	if (sqlite3_changes(c->db) == 0) {
-		c->duplicates++;
-		free(line);
-		return 0;
 	}
 	{
 		char *plain = fx_json_text_of(json_object_get(rec, FX_KEY_DATA));

@@ -23,9 +23,15 @@ static const char *const migrations[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE custody(seq INTEGER PRIMARY KEY, entry TEXT NOT NULL,"
 	" hash BLOB NOT NULL, leaf BLOB NOT NULL);"
-	"CREATE TABLE records(n INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+	"CREATE TABLE records(n INTEGER PRIMARY KEY, id BLOB NOT NULL, idk INTEGER NOT NULL,"
 	" type TEXT NOT NULL, device TEXT, time TEXT, entry INTEGER NOT NULL,"
 	" withdrawn INTEGER, line TEXT NOT NULL);"
+	/*
+	 * Ids are looked up by their first 64 bits (fx_case_idk): an integer
+	 * index stays small enough to be cached where one over 32-byte blobs
+	 * of random ids would not, which keeps a large add fast.
+	 */
+	"CREATE INDEX records_idk ON records(idk);"
 	"CREATE INDEX records_type ON records(type);"
 	"CREATE INDEX records_device ON records(device) WHERE device IS NOT NULL;"
 	"CREATE INDEX records_time ON records(time) WHERE time IS NOT NULL;"
@@ -36,6 +42,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE devices(key TEXT PRIMARY KEY, data TEXT NOT NULL,"
 	" entry INTEGER NOT NULL);",
 };
+
+int64_t fx_case_idk(const uint8_t id[32])
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | id[i];
+	return (int64_t)(k ^ 0x8000000000000000ULL);
+}
 
 int fx_case_db_error(struct fx_case *c, const char *what)
 {
@@ -427,6 +443,7 @@ void fx_case_free(struct fx_case *c)
 	sqlite3_finalize(c->ins_record);
 	sqlite3_finalize(c->ins_text);
 	sqlite3_finalize(c->ins_object);
+	sqlite3_finalize(c->find_id);
 	fx_hash_free(c->records.hash);
 	fx_hash_free(c->objects.hash);
 	fx_hash_free(c->withdrawn.hash);

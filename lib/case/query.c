@@ -94,11 +94,14 @@ json_t *fx_case_get(struct fx_case *c, const char *prefix)
 	}
 	memcpy(hi, lo, 32);
 	memset(hi + n / 2, 0xff, 32 - n / 2);
-	st = fx_case_prepare(c, "SELECT line FROM records WHERE id BETWEEN ? AND ? LIMIT 2");
+	st = fx_case_prepare(c, "SELECT line FROM records WHERE idk BETWEEN ?1 AND ?2"
+				" AND id BETWEEN ?3 AND ?4 LIMIT 2");
 	if (!st)
 		return NULL;
-	sqlite3_bind_blob(st, 1, lo, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, hi, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, fx_case_idk(lo));
+	sqlite3_bind_int64(st, 2, fx_case_idk(hi));
+	sqlite3_bind_blob(st, 3, lo, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, hi, 32, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (rows++ == 0)
 			rec = json_loads((const char *)sqlite3_column_text(st, 0), JSON_ALLOW_NUL, NULL);

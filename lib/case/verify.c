@@ -227,15 +227,19 @@ static void records(struct check *k)
 	json_t *rec;
 	int64_t n;
 
-	st = fx_case_prepare(k->c, "SELECT n, id, type, device, time, line FROM records ORDER BY n");
+	st = fx_case_prepare(k->c, "SELECT n, id, type, device, time, line, idk FROM records"
+				   " ORDER BY n");
 	if (!st)
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		k->records++;
 		n = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_bytes(st, 1) == 32)
+		if (sqlite3_column_bytes(st, 1) == 32) {
 			fx_hex(sqlite3_column_blob(st, 1), 32, stored);
-		else
+			if (sqlite3_column_int64(st, 6) != fx_case_idk(sqlite3_column_blob(st, 1)))
+				problem(k, "record %s (row %lld): its index key was changed", stored,
+					(long long)n);
+		} else
 			snprintf(stored, sizeof(stored), "(no id)");
 		snprintf(where, sizeof(where), "record %lld", (long long)n);
 		rec = json_loads((const char *)sqlite3_column_text(st, 5), JSON_ALLOW_NUL, NULL);
