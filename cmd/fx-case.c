@@ -90,6 +90,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	struct fx_common common;
+	unsigned long seen; /* bit (c - OPT_TITLE) for each command option given */
 	json_t *info;    /* init: case data */
 	json_t *parties; /* init */
 	unsigned long batch;
@@ -129,6 +130,8 @@ static void parse(struct opts *o, int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, FX_OPT_COMMON_SHORT, longopts, NULL)) != -1) {
+		if (c >= OPT_TITLE)
+			o->seen |= 1UL << (c - OPT_TITLE);
 		switch (c) {
 		case OPT_TITLE:
 		case OPT_EXAMINER:
@@ -579,6 +582,43 @@ static int cmd_reset(struct opts *o, int argc, char **argv, int nargs)
 	return ret;
 }
 
+#define BIT(opt) (1UL << ((opt) - OPT_TITLE))
+
+/* The options each command takes; any other is a usage error. */
+static const struct {
+	const char *cmd;
+	unsigned long allowed;
+} command_options[] = {
+	{ "init", BIT(OPT_TITLE) | BIT(OPT_EXAMINER) | BIT(OPT_AGENCY) | BIT(OPT_LOCATION) |
+		  BIT(OPT_PARTY) },
+	{ "add", BIT(OPT_BATCH) },
+	{ "list", BIT(OPT_TYPE) | BIT(OPT_DEVICE) | BIT(OPT_SINCE) | BIT(OPT_UNTIL) |
+		  BIT(OPT_QUERY) | BIT(OPT_WITHDRAWN) | BIT(OPT_ALL) | BIT(OPT_BYTIME) |
+		  BIT(OPT_LIMIT) },
+	{ "log", BIT(OPT_FROM) },
+	{ "reset", BIT(OPT_TYPE) | BIT(OPT_DEVICE) | BIT(OPT_REASON) },
+};
+
+static void check_options(const struct opts *o, const char *cmd)
+{
+	unsigned long allowed = 0, stray;
+	size_t i;
+	int bit;
+
+	for (i = 0; i < sizeof(command_options) / sizeof(command_options[0]); i++)
+		if (strcmp(cmd, command_options[i].cmd) == 0)
+			allowed = command_options[i].allowed;
+	stray = o->seen & ~allowed;
+	if (!stray)
+		return;
+	for (bit = 0; !(stray >> bit & 1); bit++)
+		;
+	for (i = 0; longopts[i].name; i++)
+		if (longopts[i].val == OPT_TITLE + bit)
+			fx_opt_usage_error(&usage, fx_xasprintf("--%s does not go with '%s'",
+								longopts[i].name, cmd));
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -602,17 +642,16 @@ int main(int argc, char **argv)
 	nargs = 0;
 	while (optind < argc) {
 		parse(&o, argc, argv);
-		while (optind < argc && (argv[optind][0] != '-' || !argv[optind][1] ||
-					 strcmp(argv[optind], "--") == 0)) {
-			if (strcmp(argv[optind], "--") == 0) {
-				optind++;
-				while (optind < argc)
-					args[nargs++] = argv[optind++];
-				break;
-			}
-			args[nargs++] = argv[optind++];
+		/* After "--" (which getopt has just consumed) everything is an argument. */
+		if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+			while (optind < argc)
+				args[nargs++] = argv[optind++];
+			break;
 		}
+		while (optind < argc && (argv[optind][0] != '-' || !argv[optind][1]))
+			args[nargs++] = argv[optind++];
 	}
+	check_options(&o, cmd);
 	if (strcmp(cmd, "init") == 0)
 		ret = cmd_init(&o, argc, argv, nargs, args);
 	else if (strcmp(cmd, "info") == 0 && !nargs)

@@ -30,7 +30,7 @@ static const struct fx_field custody_fields[] = {
 	{ "argv", FX_F_ARRAY, 1, "its argument vector" },
 	{ "inputs", FX_F_ARRAY, 0, "inputs read, each with its sha256" },
 	{ "outputs", FX_F_ARRAY, 0, "outputs written, each with its sha256" },
-	{ "objects", FX_F_ARRAY, 0, "sha256 of each object stored" },
+	{ "objects", FX_F_OBJECT, 0, "count and sha256 digest of the objects stored" },
 	{ "records", FX_F_OBJECT, 0, "count and sha256 digest of the record ids added" },
 	{ "withdrawn", FX_F_OBJECT, 0, "count and digest of the record ids withdrawn" },
 	{ "detail", FX_F_OBJECT, 0, "action-specific detail" },
