@@ -18,6 +18,7 @@
 #include "fx_store.h"
 #include "fx_merkle.h"
 #include "fx_case.h"
+#include "fx_pull.h"
 #include "fx_banned.h"
 
 #endif

@@ -63,6 +63,8 @@ static const struct fx_field file_fields[] = {
 	{ "kind", FX_F_STRING, 0, "file, symlink, …" },
 	{ "mime", FX_F_STRING, 0, "detected type" },
 	{ "raw_path", FX_F_TEXT, 0, "the raw name when it had to be changed" },
+	{ "name_flags", FX_F_INT, 0, "why the name was changed (fx-pull(1))" },
+	{ "link", FX_F_TEXT, 0, "a link's target" },
 	{ NULL, 0, 0, NULL },
 };
 

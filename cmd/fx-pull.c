@@ -1,0 +1,109 @@
+/*
+ * fx-pull - acquire evidence into a case. This version acquires plain
+ * files and folders, and tar and zip archives of them: `fx-pull files`.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fx.h"
+#include "fx_pull.h"
+
+static const char *const synopsis[] = {
+	"[-q] [-C DIR] files [--device KEY] [--batch N] PATH...",
+	NULL,
+};
+
+static const char *const options[] = {
+	"  files: hash and store every file under each PATH (a file, a folder, a tar",
+	"         or a zip), one `file` record per file on stdout",
+	"      --device KEY    the device the files came from (imei:…, serial:…)",
+	"      --batch N       files per transaction and custody entry (default 10000)",
+	NULL,
+};
+
+static const struct fx_usage usage = {
+	synopsis,
+	"Acquire evidence: every byte is hashed while it is stored in the case,\n"
+	"and described by records on stdout. Sources are only ever read.",
+	options,
+};
+
+enum { OPT_DEVICE = 256, OPT_BATCH };
+
+static const struct option longopts[] = {
+	FX_OPT_COMMON_LONG,
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct fx_actor who = { "fx-pull", argc, argv };
+	struct fx_pull_opts po = { 0 };
+	struct fx_pull_stats st = { 0 };
+	struct fx_common common;
+	const char *cmd;
+	char *end;
+	int c, i, r, ret = FX_EXIT_OK;
+
+	fx_init(argc, argv);
+	signal(SIGXFSZ, SIG_IGN);
+	fx_common_init(&common);
+	po.batch = 10000;
+	po.out = stdout;
+	if (argc < 2 || argv[1][0] == '-') {
+		while ((c = getopt_long(argc, argv, FX_OPT_COMMON_SHORT, longopts, NULL)) != -1)
+			fx_opt_common(c, &common, &usage);
+	}
+	if (optind >= argc)
+		fx_opt_usage_error(&usage, "no command given");
+	cmd = argv[optind++];
+	if (strcmp(cmd, "files") != 0)
+		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
+	/* Options after the command, in GNU order. */
+	argv[optind - 1] = argv[0];
+	argc -= optind - 1;
+	argv += optind - 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hVqC:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DEVICE:
+			po.device = optarg;
+			break;
+		case OPT_BATCH:
+			po.batch = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !po.batch)
+				fx_opt_usage_error(&usage, "--batch must be a whole number from 1");
+			break;
+		default:
+			fx_opt_common(c, &common, &usage);
+		}
+	}
+	if (optind >= argc)
+		fx_opt_usage_error(&usage, "files needs at least one PATH");
+	po.quiet = common.quiet;
+	if (common.case_dir) {
+		po.c = fx_case_open(common.case_dir, FX_CASE_WRITE, &who);
+		if (!po.c)
+			return FX_EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		r = fx_pull_files(&po, argv[i], &st);
+		if (r < 0) {
+			ret = FX_EXIT_USAGE;
+			break;
+		}
+		if (r > 0)
+			ret = FX_EXIT_FAIL;
+	}
+	if (!common.quiet)
+		fprintf(stderr, "%s: %llu files, %llu bytes%s, %llu problems\n", fx_progname(),
+			(unsigned long long)st.files, (unsigned long long)st.bytes,
+			po.c ? " stored" : "", (unsigned long long)st.problems);
+	fx_case_free(po.c);
+	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
+		ret = FX_EXIT_USAGE;
+	return ret;
+}

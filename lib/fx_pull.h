@@ -1,0 +1,36 @@
+/*
+ * fx_pull.h - acquisition: evidence bytes read from a source, hashed while
+ * they are stored in the case, and described by records.
+ */
+#ifndef FX_PULL_H
+#define FX_PULL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fx_case.h"
+
+struct fx_pull_opts {
+	struct fx_case *c;  /* store into this case; NULL: hash and describe only */
+	FILE *out;          /* records go here (may be NULL) */
+	const char *device; /* device key for the records, or NULL */
+	unsigned batch;     /* files per transaction and custody entry */
+	int quiet;
+};
+
+struct fx_pull_stats {
+	uint64_t files, bytes, stored, problems;
+};
+
+/*
+ * Acquires every member of src (a file, a directory, a tar or a zip, see
+ * fx_walk.h): each regular file is hashed while it is stored as an object,
+ * each symbolic link's target is kept, and a `file` record describes each.
+ * Problems (unreadable members, a truncated archive) are reported naming
+ * the source and member, counted, and the rest is still acquired. Returns
+ * 0, 1 when some members could not be acquired, or -1 when nothing could.
+ */
+int fx_pull_files(const struct fx_pull_opts *o, const char *src,
+		  struct fx_pull_stats *st);
+
+#endif
