@@ -45,8 +45,8 @@ int main(int argc, char **argv)
 	struct fx_pull_stats st = { 0 };
 	struct fx_common common;
 	const char *cmd;
-	char *end;
-	int c, i, r, ret = FX_EXIT_OK;
+	char *end, **sub;
+	int c, i, r, subc, ret = FX_EXIT_OK;
 
 	fx_init(argc, argv);
 	signal(SIGXFSZ, SIG_IGN);
@@ -62,12 +62,18 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (strcmp(cmd, "files") != 0)
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
-	/* Options after the command, in GNU order. */
-	argv[optind - 1] = argv[0];
-	argc -= optind - 1;
-	argv += optind - 1;
+	/*
+	 * Options after the command, in GNU order, parsed from a copy: the
+	 * custody log records the argument vector as it was given.
+	 */
+	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
+	sub[0] = argv[0];
+	subc = 1;
+	for (i = optind; i < argc; i++)
+		sub[subc++] = argv[i];
+	sub[subc] = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hVqC:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DEVICE:
 			po.device = optarg;
@@ -81,7 +87,7 @@ int main(int argc, char **argv)
 			fx_opt_common(c, &common, &usage);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= subc)
 		fx_opt_usage_error(&usage, "files needs at least one PATH");
 	po.quiet = common.quiet;
 	if (common.case_dir) {
@@ -89,8 +95,8 @@ int main(int argc, char **argv)
 		if (!po.c)
 			return FX_EXIT_USAGE;
 	}
-	for (i = optind; i < argc; i++) {
-		r = fx_pull_files(&po, argv[i], &st);
+	for (i = optind; i < subc; i++) {
+		r = fx_pull_files(&po, sub[i], &st);
 		if (r < 0) {
 			ret = FX_EXIT_USAGE;
 			break;
@@ -103,6 +109,7 @@ int main(int argc, char **argv)
 			(unsigned long long)st.files, (unsigned long long)st.bytes,
 			po.c ? " stored" : "", (unsigned long long)st.problems);
 	fx_case_free(po.c);
+	free(sub);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;
 	return ret;

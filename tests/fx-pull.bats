@@ -100,3 +100,15 @@ PY
 	run -2 --separate-stderr fx-pull files
 	[[ "$stderr" == *"files needs at least one PATH"* ]]
 }
+
+@test "files: the custody entry records the argument vector as given and the objects" {
+	make_case
+	sample_tree
+	fx-pull -q -C case files --device serial:X1 src >/dev/null
+	run --separate-stderr fx-case -C case log
+	entry=$(tail -1 <<<"$output")
+	[ "$(jq -c .data.argv <<<"$entry")" = '["fx-pull","-q","-C","case","files","--device","serial:X1","src"]' ]
+	[ "$(jq -r .data.objects.count <<<"$entry")" = 3 ]
+	[ "$(jq -r .data.records.count <<<"$entry")" = 3 ]
+	[ "$(fx-case -C case list --device serial:X1 | wc -l)" -eq 3 ]
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make bench: fx against the standard tool on the same input, in the same
+# run. Prints throughput, the ratio to the standard tool, and peak RSS.
+#   BENCH_RECORDS  records for fx-case add (default 1000000)
+#   BENCH_TAR_MB   size of the tar for the walker (default 1024)
+#   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=$ROOT/bin
+BENCH_DIR=${BENCH_DIR:-build/rel/bench}
+RECORDS=${BENCH_RECORDS:-1000000}
+TAR_MB=${BENCH_TAR_MB:-1024}
+TMP=$(mktemp -d "${BENCH_TMP:-/tmp}/fx-bench.XXXXXX")
+trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+export FX_EXAMINER=bench
+
+# measure NAME CMD...: best wall time of $RUNS runs; sets WALL, RSS_MB, CPU.
+measure() {
+	local name=$1 best="" w m p
+	shift
+	for _ in $(seq "${RUNS:-3}"); do
+		[ -n "${BEFORE:-}" ] && eval "$BEFORE"
+		/usr/bin/time -o "$TMP/time" -f '%e %M %P' "$@" >/dev/null 2>"$TMP/err" ||
+			{ echo "bench: $name failed:"; cat "$TMP/err"; exit 1; }
+		read -r w m p <"$TMP/time"
+		if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$w; RSS_MB=$(awk -v k="$m" 'BEGIN { printf "%.1f", k / 1024 }'); CPU=$p
+		fi
+	done
+	WALL=$best
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+
+echo "fx bench on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo
+
+# ---- fx-case add ----
+echo "== fx-case add: $RECORDS synthetic records (goal >= 100000 records/s, RSS < 64 MiB)"
+awk -v n="$RECORDS" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "{\"v\":1,\"type\":\"note\",\"case\":\"bench\",\"tool\":\"bench\",\"device\":\"imei:35693803564380%d\",\"time\":\"2021-04-08T09:%02d:%02d.%03dZ\",\"data\":{\"text\":\"message %d from +8613800%06d about the transfer of %d yuan\"}}\n",
+		i % 10, (i / 60) % 60, i % 60, i % 1000, i, i, i * 7 % 100000 }' >"$TMP/records.jsonl"
+RUNS=1 BEFORE="rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >/dev/null" \
+	measure add "$BIN/fx-case" -q -C "$TMP/case" add "$TMP/records.jsonl"
+add_wall=$WALL add_rss=$RSS_MB add_cpu=$CPU
+RUNS=1 BEFORE="rm -f '$TMP/plain.db'" measure sqlite3 sqlite3 "$TMP/plain.db" \
+	"CREATE TABLE t(line TEXT)" ".mode ascii" '.separator "\037" "\n"' ".import '$TMP/records.jsonl' t"
+printf '  fx-case add          %8.2f s  %9s records/s  peak RSS %6s MiB  CPU %s\n' \
+	"$add_wall" "$(rate "$RECORDS" "$add_wall")" "$add_rss" "$add_cpu"
+printf '  sqlite3 .import      %8.2f s  %9s lines/s    peak RSS %6s MiB  (raw lines, no parsing, ids or index)\n' \
+	"$WALL" "$(rate "$RECORDS" "$WALL")" "$RSS_MB"
+printf '  fx-case add / sqlite3 .import time: %sx\n' "$(ratio "$add_wall" "$WALL")"
+rm -rf "$TMP/case" "$TMP/plain.db" "$TMP/records.jsonl"
+echo
+
+# ---- walker ----
+echo "== walker: every member of a ${TAR_MB} MiB tar (hash goal >= 0.9x openssl, store goal >= 0.6x, RSS < 64 MiB)"
+mkdir -p "$TMP/tree"
+files=$(( TAR_MB / 5 ))
+for i in $(seq "$files"); do
+	head -c $(( 5 * 1024 * 1024 - i * 97 )) /dev/urandom >"$TMP/tree/f$i.bin"
+done
+tar -C "$TMP" -cf "$TMP/ev.tar" tree
+rm -rf "$TMP/tree"
+bytes=$(stat -c %s "$TMP/ev.tar")
+mb() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
+
+measure openssl openssl dgst -sha256 "$TMP/ev.tar"
+ossl=$WALL
+printf '  openssl dgst -sha256 %8.2f s  %6s MB/s  peak RSS %6s MiB\n' "$WALL" "$(mb "$WALL")" "$RSS_MB"
+measure walk-hash "$BENCH_DIR/walk-hash" "$TMP/ev.tar"
+printf '  fx walk + sha256     %8.2f s  %6s MB/s  peak RSS %6s MiB  %sx openssl\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$ossl" "$WALL")"
+RUNS=2 BEFORE="chmod -R u+w '$TMP/case' 2>/dev/null || true; rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >/dev/null" \
+	measure store "$BIN/fx-pull" -q -C "$TMP/case" files "$TMP/ev.tar"
+printf '  fx-pull files (store)%8.2f s  %6s MB/s  peak RSS %6s MiB  %sx openssl  CPU %s\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$ossl" "$WALL")" "$CPU"
+measure tar-x bash -c "rm -rf '$TMP/x' && mkdir '$TMP/x' && tar -C '$TMP/x' -xf '$TMP/ev.tar' && find '$TMP/x' -type f -exec sha256sum {} + >/dev/null"
+printf '  tar -x + sha256sum   %8.2f s  %6s MB/s  peak RSS %6s MiB  (the by-hand way)\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB"
