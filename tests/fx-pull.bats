@@ -6,7 +6,7 @@ sample_tree() {
 	mkdir -p src/sdcard/DCIM src/data/data/app/databases
 	printf 'hello' >src/sdcard/DCIM/a.txt
 	head -c 300000 /dev/urandom >src/data/data/app/databases/big.bin
-	cp "$CORPUS/android/exif-samples/data/media/0/DCIM/Camera/jolla.jpg" src/sdcard/DCIM/
+	cp "$ANDROID/exif-samples/data/media/0/DCIM/Camera/jolla.jpg" src/sdcard/DCIM/
 }
 
 @test "files: every file is hashed, stored and described, the source untouched" {

@@ -4,7 +4,7 @@ bats_require_minimum_version 1.5.0
 FX_ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 PATH="$FX_ROOT/bin:$PATH"
 FIXTURES="$FX_ROOT/tests/fixtures"
-CORPUS="$FX_ROOT/../shared/corpus"
+ANDROID="$FIXTURES/android"
 export FX_DATADIR="$FX_ROOT/share"
 export FX_EXAMINER="Test Examiner"
 unset FX_CASE FX_NOW
