@@ -308,24 +308,41 @@ load test_helper
 }
 
 @test "read-only: a read-only case can be read and verified but not changed" {
-	[ "$(id -u)" -ne 0 ] || skip "root ignores file permissions"
-	make_case
-	chmod -R a-w case
-	run --separate-stderr fx-case -C case list
+	# As root, file modes do not bind: act as an unprivileged user instead.
+	as_user=()
+	dir=$PWD
+	if [ "$(id -u)" -eq 0 ]; then
+		dir=$(mktemp -d /tmp/fx-ro.XXXXXX)
+		chmod 755 "$dir"
+		as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	fi
+	fx-case -q -C "$dir/case" init 2026-113 >/dev/null
+	fx-case -q -C "$dir/case" note "before" >/dev/null
+	chmod -R a+rX,a-w "$dir/case"
+	run --separate-stderr "${as_user[@]}" fx-case -C "$dir/case" list --type note
 	assert_success
-	run --separate-stderr fx-case -C case note x
+	[ "$(jq -r .data.text <<<"$output")" = before ]
+	run --separate-stderr "${as_user[@]}" fx-case -C "$dir/case" verify
+	assert_success
+	run --separate-stderr "${as_user[@]}" fx-case -C "$dir/case" note x
 	assert_failure 2
-	[[ "$stderr" == *"case directory 'case' is read-only"* ]]
-	chmod -R u+w case
+	[[ "$stderr" == *"case directory '$dir/case' is read-only"* ]]
+	chmod -R u+w "$dir/case"
+	[ "$dir" = "$PWD" ] || rm -rf "$dir"
 }
 
-@test "read-only: a case on a read-only mount is read without writing" {
+@test "read-only: a case on a read-only mount is read and verified, never written" {
+	unshare -m true 2>/dev/null || skip "no mount namespace here to make a read-only mount"
 	make_case
 	fx-case -q -C case note one >/dev/null
-	# A read-only directory as root: use chattr-free emulation via immutable copy check.
-	cp -a case ro && sha256sum ro/case.db >before
-	run --separate-stderr fx-case -C ro verify
-	assert_success
+	sha256sum case/case.db >before
+	run --separate-stderr unshare -m bash -c '
+		mount --bind case case && mount -o remount,bind,ro case || exit 9
+		fx-case -q -C case verify >/dev/null || exit 3
+		[ "$(fx-case -C case list --type note | jq -r .data.text)" = one ] || exit 4
+		fx-case -C case note two'
+	assert_failure 2
+	[[ "$stderr" == *"case directory 'case' is read-only"* ]]
 	sha256sum -c before
 }
 
