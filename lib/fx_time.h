@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define FX_TIME_LEN 32 /* room for any formatted time and its NUL */
+#define FX_TIME_LEN 64 /* room for any formatted time and its NUL */
 
 enum fx_time_unit {
 	FX_TIME_UNIX_MS,    /* Android, Java: ms since 1970 */
