@@ -121,4 +121,6 @@ clean:
 	rm -rf build bin lib/libfx.a tests/unit/list.h
 
 .PHONY: all deps check unit bench demo lint-man fmt install clean FORCE
+# Keep the objects of programs: they are not throw-away intermediates.
+.SECONDARY:
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -82,7 +82,12 @@ FX_TEST(test_case_objects_are_recorded_and_checked)
 	/* a removed object is named too */
 	unlink(path);
 	CHECK_INT(fx_case_verify(c, 1, &res), 1);
-	CHECK(strstr(json_dumps(json_object_get(res, "problems"), 0), "is missing") != NULL);
+	{
+		char *text = json_dumps(json_object_get(res, "problems"), 0);
+
+		CHECK(text && strstr(text, "is missing") != NULL);
+		free(text);
+	}
 	json_decref(res);
 	free(cmd);
 	free(path);
