@@ -55,6 +55,6 @@ echo "(verify exited 1 and named the object, as it should)"
 
 step "where everything is"
 echo "case:        $CASE"
-echo "objects:     $CASE/objects ($(find "$CASE/objects" -type f -not -path '*/tmp/*' | wc -l) files)"
+echo "objects:     $CASE/objects ($(find "$CASE/objects" -path "$CASE/objects/tmp" -prune -o -type f -print | wc -l) files)"
 echo "records:     $(fx-case -C "$CASE" info | jq -r .records)"
 echo "custody:     $(fx-case -C "$CASE" info | jq -r '.custody | "\(.size) entries, root \(.root)"')"
