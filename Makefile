@@ -5,7 +5,7 @@ BINDIR    := $(PREFIX)/bin
 MANDIR    := $(PREFIX)/share/man
 DATADIR   := $(PREFIX)/share/fx
 
-PKGS      := sqlite3 openssl jansson libarchive
+PKGS      := sqlite3 openssl jansson libarchive libxml-2.0
 CC        ?= cc
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -25,7 +25,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS  += -Ilib -DFX_VERSION='"$(VERSION)"' -DFX_DATADIR='"$(DATADIR)"'
 CFLAGS    += $(CSTD) $(WARN) $(OPT) -MMD -MP $(PKG_CFLAGS) -pthread
 LDFLAGS   += $(LDSAN) -pthread
-LDLIBS    += $(PKG_LIBS) -lm
+# snappy (LevelDB blocks) ships no pkg-config file in Debian 12.
+LDLIBS    += $(PKG_LIBS) -lsnappy -lm
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -10,6 +10,8 @@ libssl-dev openssl
 libjansson-dev
 libarchive-dev
 libexif-dev
+libxml2-dev
+libsnappy-dev
 libqrencode-dev
 libzbar-dev
 libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
