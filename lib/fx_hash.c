@@ -8,6 +8,7 @@
 
 #include "fx_err.h"
 #include "fx_hash.h"
+#include "fx_io.h"
 #include "fx_banned.h"
 
 struct fx_hash {
@@ -137,40 +138,21 @@ int fx_is_sha256_hex(const char *s)
 	return s[64] == '\0';
 }
 
+static int hash_block(const void *buf, size_t n, void *ctx)
+{
+	fx_hash_update(ctx, buf, n);
+	return 0;
+}
+
 int fx_sha256_file(const char *path, char out[FX_SHA256_HEX], uint64_t *size)
 {
-	static const size_t bufsize = 1 << 20;
+	struct fx_hash *h = fx_hash_new(FX_HASH_SHA256);
 	uint8_t md[FX_SHA256_LEN];
-	struct fx_hash *h;
-	uint64_t total = 0;
-	unsigned char *buf;
-	ssize_t n;
-	int fd;
+	int ret = fx_read_blocks(path, hash_block, h, size);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fx_error_errno("cannot open '%s'", path);
-	buf = fx_xmalloc(bufsize);
-	h = fx_hash_new(FX_HASH_SHA256);
-	while ((n = read(fd, buf, bufsize)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fx_error_errno("cannot read '%s' at offset %llu", path,
-				       (unsigned long long)total);
-			break;
-		}
-		fx_hash_update(h, buf, (size_t)n);
-		total += (uint64_t)n;
-	}
-	close(fd);
-	free(buf);
 	fx_hash_final(h, md);
 	fx_hash_free(h);
-	if (n < 0)
-		return -1;
-	fx_hex(md, sizeof(md), out);
-	if (size)
-		*size = total;
-	return 0;
+	if (ret == 0)
+		fx_hex(md, sizeof(md), out);
+	return ret;
 }

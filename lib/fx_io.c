@@ -73,6 +73,40 @@ fail:
 	return NULL;
 }
 
+int fx_read_blocks(const char *path, int (*fn)(const void *buf, size_t n, void *ctx),
+		   void *ctx, uint64_t *size)
+{
+	static const size_t bufsize = 1 << 20;
+	uint64_t total = 0;
+	char *buf;
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fx_error_errno("cannot open '%s'", path);
+	buf = fx_xmalloc(bufsize);
+	while ((n = read(fd, buf, bufsize)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = fx_error_errno("cannot read '%s' at offset %llu", path,
+					     (unsigned long long)total);
+			break;
+		}
+		total += (uint64_t)n;
+		if (fn(buf, (size_t)n, ctx) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	free(buf);
+	close(fd);
+	if (size)
+		*size = total;
+	return ret;
+}
+
 static int fsync_dir_of(const char *path)
 {
 	char *dir = fx_xstrdup(path), *slash = strrchr(dir, '/');

@@ -6,6 +6,7 @@
 #define FX_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* write() until all of buf is written or an error; returns 0 or -1 (errno set). */
@@ -16,6 +17,15 @@ int fx_write_all(int fd, const void *buf, size_t len);
  * caller frees. Returns NULL after reporting. max bounds the size (0: none).
  */
 char *fx_read_file(const char *path, size_t *len, size_t max);
+
+/*
+ * Reads path from start to end in blocks of up to 1 MiB, calling fn with
+ * each; fn returns 0 to go on or -1 (having reported) to stop. *size gets
+ * the bytes read. Returns 0, or -1 after reporting a failure to open or
+ * read that names the file and the offset.
+ */
+int fx_read_blocks(const char *path, int (*fn)(const void *buf, size_t n, void *ctx),
+		   void *ctx, uint64_t *size);
 
 /*
  * Writes data to path atomically: a temporary file beside it, fsync,

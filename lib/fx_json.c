@@ -16,35 +16,11 @@
 #include "fx_json.h"
 #include "fx_banned.h"
 
-void fx_buf_grow(struct fx_buf *b, size_t more)
-{
-	if (b->len + more + 1 <= b->cap)
-		return;
-	while (b->len + more + 1 > b->cap)
-		b->cap = b->cap ? b->cap * 2 : 256;
-	b->data = fx_xrealloc(b->data, b->cap);
-}
-
-void fx_buf_add(struct fx_buf *b, const void *p, size_t n)
-{
-	fx_buf_grow(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 static void addc(struct fx_buf *b, char c)
 {
 	fx_buf_grow(b, 1);
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
-}
-
-void fx_buf_release(struct fx_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
 }
 
 static void put_string(struct fx_buf *b, const char *s, size_t n)

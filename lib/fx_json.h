@@ -1,5 +1,5 @@
 /*
- * fx_json.h - a growable byte buffer and the canonical JSON encoder
+ * fx_json.h - the canonical JSON encoder
  * (RFC 8785 rules, see fx_json.c) that record ids are computed over.
  */
 #ifndef FX_JSON_H
@@ -9,16 +9,7 @@
 
 #include <jansson.h>
 
-/* A growable buffer, always NUL-terminated once used. _release frees. */
-struct fx_buf {
-	char *data;
-	size_t len, cap;
-};
-#define FX_BUF_INIT { NULL, 0, 0 }
-
-void fx_buf_grow(struct fx_buf *b, size_t more);
-void fx_buf_add(struct fx_buf *b, const void *p, size_t n);
-void fx_buf_release(struct fx_buf *b);
+#include "fx_buf.h"
 
 /*
  * Appends the canonical encoding of v to b. With skip, the top-level key

@@ -368,40 +368,19 @@ int fx_store_put_buf(struct fx_store *s, const void *buf, size_t len,
 	return fx_store_put_commit(p, hex, NULL, existed);
 }
 
+static int put_block(const void *buf, size_t n, void *ctx)
+{
+	return fx_store_put_write(ctx, buf, n);
+}
+
 int fx_store_put_file(struct fx_store *s, const char *path,
 		      char hex[FX_SHA256_HEX], uint64_t *size, int *existed)
 {
-	static const size_t bufsize = 1 << 20;
-	struct fx_store_put *p;
-	char *buf;
-	ssize_t n;
-	int fd;
+	struct fx_store_put *p = fx_store_put_begin(s);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fx_error_errno("cannot open '%s'", path);
-	p = fx_store_put_begin(s);
-	if (!p) {
-		close(fd);
+	if (!p)
 		return -1;
-	}
-	buf = fx_xmalloc(bufsize);
-	while ((n = read(fd, buf, bufsize)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fx_error_errno("cannot read '%s' at offset %llu", path,
-				       (unsigned long long)p->size);
-			break;
-		}
-		if (fx_store_put_write(p, buf, (size_t)n) < 0) {
-			n = -1;
-			break;
-		}
-	}
-	free(buf);
-	close(fd);
-	if (n < 0) {
+	if (fx_read_blocks(path, put_block, p, NULL) < 0) {
 		fx_store_put_abort(p);
 		return -1;
 	}

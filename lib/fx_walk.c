@@ -19,6 +19,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "fx_buf.h"
 #include "fx_walk.h"
 #include "fx_err.h"
 #include "fx_hash.h"
@@ -30,11 +31,6 @@
 
 /* Reads from a file, and the input blocks handed to libarchive. */
 #define BLOCK ((size_t)1 << 20)
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
 
 /* One open directory of a directory walk. */
 struct frame {
@@ -51,7 +47,7 @@ struct fx_walk {
 	unsigned errors;
 	int done; /* no more members */
 	struct fx_walk_entry ent;
-	struct sbuf path, hex, link, raw, tmp;
+	struct fx_buf path, hex, link, raw, tmp;
 	unsigned char *buf;   /* BLOCK bytes: file reads, or archive input */
 	unsigned char *zeros; /* BLOCK zero bytes for sparse holes, lazily */
 	int fd;               /* the archive or plain file; -1 for a directory */
@@ -85,45 +81,6 @@ struct fx_walk {
 	size_t depth, stk_cap;
 	int descend; /* the last entry was a directory to enter */
 };
-
-/* Growable strings; they die on out-of-memory, like fx_xmalloc(). */
-
-static void sb_grow(struct sbuf *b, size_t more)
-{
-	size_t cap;
-
-	if (b->len + more + 1 <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 64;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	b->s = fx_xrealloc(b->s, cap);
-	b->cap = cap;
-}
-
-static void sb_add(struct sbuf *b, const void *p, size_t n)
-{
-	sb_grow(b, n);
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* Shortens b to len bytes (never lengthens it). */
-static void sb_trunc(struct sbuf *b, size_t len)
-{
-	sb_grow(b, 0);
-	if (len < b->len)
-		b->len = len;
-	b->s[len] = '\0';
-}
-
-static void sb_release(struct sbuf *b)
-{
-	free(b->s);
-	b->s = NULL;
-	b->len = b->cap = 0;
-}
 
 /* Names. */
 
@@ -172,7 +129,7 @@ static int is_hex(unsigned char c)
  * two hex digits, so that decoding is unambiguous. Returns 1 when anything
  * was escaped.
  */
-static int put_escaped(struct sbuf *b, const unsigned char *s, size_t n)
+static int put_escaped(struct fx_buf *b, const unsigned char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char esc[3] = { '%', 0, 0 };
@@ -182,20 +139,20 @@ static int put_escaped(struct sbuf *b, const unsigned char *s, size_t n)
 	while (i < n) {
 		if (s[i] == '%' && i + 2 < n && is_hex(s[i + 1]) &&
 		    is_hex(s[i + 2])) {
-			sb_add(b, "%25", 3);
+			fx_buf_add(b, "%25", 3);
 			changed = 1;
 			i++;
 			continue;
 		}
 		k = utf8_len(s + i, n - i);
 		if (k) {
-			sb_add(b, s + i, k);
+			fx_buf_add(b, s + i, k);
 			i += k;
 			continue;
 		}
 		esc[1] = hex[s[i] >> 4];
 		esc[2] = hex[s[i] & 15];
-		sb_add(b, esc, 3);
+		fx_buf_add(b, esc, 3);
 		changed = 1;
 		i++;
 	}
@@ -208,13 +165,13 @@ static int put_escaped(struct sbuf *b, const unsigned char *s, size_t n)
  * would climb above the root, bytes escaped. An empty result is ".".
  * Returns FX_WALK_NAME_* flags.
  */
-static unsigned sanitize(struct sbuf *out, const char *raw, size_t n)
+static unsigned sanitize(struct fx_buf *out, const char *raw, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)raw, *end = p + n, *q;
 	unsigned flags = 0;
 	size_t cut;
 
-	sb_trunc(out, 0);
+	fx_buf_truncate(out, 0);
 	if (n && *p == '/')
 		flags |= FX_WALK_NAME_ABSOLUTE;
 	while (p < end) {
@@ -231,20 +188,20 @@ static unsigned sanitize(struct sbuf *out, const char *raw, size_t n)
 				flags |= FX_WALK_NAME_DOTDOT;
 			} else {
 				cut = out->len;
-				while (cut > 0 && out->s[cut - 1] != '/')
+				while (cut > 0 && out->data[cut - 1] != '/')
 					cut--;
-				sb_trunc(out, cut ? cut - 1 : 0);
+				fx_buf_truncate(out, cut ? cut - 1 : 0);
 			}
 		} else {
 			if (out->len)
-				sb_add(out, "/", 1);
+				fx_buf_add(out, "/", 1);
 			if (put_escaped(out, p, (size_t)(q - p)))
 				flags |= FX_WALK_NAME_UTF8;
 		}
 		p = q;
 	}
 	if (out->len == 0)
-		sb_add(out, ".", 1);
+		fx_buf_add(out, ".", 1);
 	return flags;
 }
 
@@ -285,24 +242,24 @@ static int link_outside(const char *member, const char *target)
 static void set_name(struct fx_walk *w, const char *raw, size_t n)
 {
 	w->ent.flags = sanitize(&w->path, raw, n);
-	w->ent.path = w->path.s;
+	w->ent.path = w->path.data;
 	w->ent.raw_hex = NULL;
 	if (!w->ent.flags)
 		return;
-	sb_trunc(&w->hex, 0);
-	sb_grow(&w->hex, 2 * n);
-	fx_hex((const uint8_t *)raw, n, w->hex.s);
+	fx_buf_truncate(&w->hex, 0);
+	fx_buf_grow(&w->hex, 2 * n);
+	fx_hex((const uint8_t *)raw, n, w->hex.data);
 	w->hex.len = 2 * n;
-	w->ent.raw_hex = w->hex.s;
+	w->ent.raw_hex = w->hex.data;
 }
 
 /* Sets a symbolic link's target: escaped, checked against the root. */
 static void set_symlink(struct fx_walk *w, const char *target, size_t n)
 {
-	sb_trunc(&w->link, 0);
+	fx_buf_truncate(&w->link, 0);
 	put_escaped(&w->link, (const unsigned char *)target, n);
-	w->ent.link = w->link.s;
-	if (link_outside(w->ent.path, w->link.s))
+	w->ent.link = w->link.data;
+	if (link_outside(w->ent.path, w->link.data))
 		w->ent.flags |= FX_WALK_LINK_OUTSIDE;
 }
 
@@ -580,11 +537,11 @@ static void arc_fill(struct fx_walk *w, struct archive_entry *ae)
 		 */
 		snprintf(alt, sizeof(alt), "%%00unnamed-%llu",
 			 (unsigned long long)w->index);
-		sb_trunc(&w->path, 0);
-		sb_add(&w->path, alt, strlen(alt));
-		sb_trunc(&w->hex, 0);
-		w->ent.path = w->path.s;
-		w->ent.raw_hex = w->hex.s;
+		fx_buf_truncate(&w->path, 0);
+		fx_buf_add(&w->path, alt, strlen(alt));
+		fx_buf_truncate(&w->hex, 0);
+		w->ent.path = w->path.data;
+		w->ent.raw_hex = w->hex.data;
 		w->ent.flags = FX_WALK_NAME_UTF8;
 		fx_warn("'%s': member %llu: name cannot be decoded; naming it '%s'",
 			w->src, (unsigned long long)w->index, alt);
@@ -593,7 +550,7 @@ static void arc_fill(struct fx_walk *w, struct archive_entry *ae)
 	if ((target = archive_entry_hardlink(ae))) {
 		w->ent.kind = FX_WALK_HARDLINK;
 		f = sanitize(&w->link, target, strlen(target));
-		w->ent.link = w->link.s;
+		w->ent.link = w->link.data;
 		if (f & (FX_WALK_NAME_ABSOLUTE | FX_WALK_NAME_DOTDOT))
 			w->ent.flags |= FX_WALK_LINK_OUTSIDE;
 	} else {
@@ -678,7 +635,7 @@ static int arc_next(struct fx_walk *w)
 				  "%s%s", w->src, (long long)pos,
 				  input_offset(w, in, sizeof(in)),
 				  w->index ? " after member '" : "",
-				  w->index ? w->path.s : "", w->index ? "'" : "",
+				  w->index ? w->path.data : "", w->index ? "'" : "",
 				  archive_error_string(w->a) ?
 				  archive_error_string(w->a) : "unknown error",
 				  w->done ? "" : "; skipping to the next header");
@@ -807,10 +764,10 @@ static int dir_push(struct fx_walk *w, int fd, size_t rawlen)
 			close(dfd);
 		close(fd);
 		return walk_error(w, "cannot read directory '%s%s%s': %s", w->src,
-				  rawlen ? src_sep(w) : "", rawlen ? w->path.s : "",
+				  rawlen ? src_sep(w) : "", rawlen ? w->path.data : "",
 				  strerror(err));
 	}
-	sb_trunc(&w->tmp, 0);
+	fx_buf_truncate(&w->tmp, 0);
 	for (;;) {
 		errno = 0;
 		if (!(de = readdir(d))) {
@@ -819,7 +776,7 @@ static int dir_push(struct fx_walk *w, int fd, size_t rawlen)
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		sb_add(&w->tmp, de->d_name, strlen(de->d_name) + 1);
+		fx_buf_add(&w->tmp, de->d_name, strlen(de->d_name) + 1);
 		n++;
 	}
 	closedir(d);
@@ -833,7 +790,7 @@ static int dir_push(struct fx_walk *w, int fd, size_t rawlen)
 	f->next = 0;
 	f->rawlen = rawlen;
 	f->names = fx_xmalloc(w->tmp.len + 1);
-	memcpy(f->names, w->tmp.s, w->tmp.len + 1);
+	memcpy(f->names, w->tmp.data, w->tmp.len + 1);
 	f->sorted = fx_xmalloc((n ? n : 1) * sizeof(*f->sorted));
 	for (i = 0, len = 0; i < n; i++) {
 		f->sorted[i] = f->names + len;
@@ -841,10 +798,10 @@ static int dir_push(struct fx_walk *w, int fd, size_t rawlen)
 	}
 	qsort(f->sorted, n, sizeof(*f->sorted), cmp_names);
 	if (w->tmp.cap > 4 * BLOCK)
-		sb_release(&w->tmp); /* do not keep a huge directory's list */
+		fx_buf_release(&w->tmp); /* do not keep a huge directory's list */
 	if (err)
 		return walk_error(w, "cannot read directory '%s%s%s': %s", w->src,
-				  rawlen ? src_sep(w) : "", rawlen ? w->path.s : "",
+				  rawlen ? src_sep(w) : "", rawlen ? w->path.data : "",
 				  strerror(err));
 	return 0;
 }
@@ -882,16 +839,16 @@ static int dir_next(struct fx_walk *w)
 			     O_DIRECTORY | O_NOFOLLOW);
 		if (fd < 0)
 			return walk_error(w, "cannot open directory '%s%s%s': %s",
-					  w->src, src_sep(w), w->path.s,
+					  w->src, src_sep(w), w->path.data,
 					  strerror(errno));
 		if (fstat(fd, &st) < 0 || st.st_dev != w->m_dev ||
 		    st.st_ino != w->m_ino) {
 			close(fd);
 			return walk_error(w, "cannot open directory '%s%s%s': "
 					  "it changed during the walk", w->src,
-					  src_sep(w), w->path.s);
+					  src_sep(w), w->path.data);
 		}
-		sb_add(&w->raw, "/", 1);
+		fx_buf_add(&w->raw, "/", 1);
 		if (dir_push(w, fd, w->raw.len) < 0)
 			return -1;
 	}
@@ -902,9 +859,9 @@ static int dir_next(struct fx_walk *w)
 			continue;
 		}
 		name = f->sorted[f->next++];
-		sb_trunc(&w->raw, f->rawlen);
-		sb_add(&w->raw, name, strlen(name));
-		set_name(w, w->raw.s, w->raw.len);
+		fx_buf_truncate(&w->raw, f->rawlen);
+		fx_buf_add(&w->raw, name, strlen(name));
+		set_name(w, w->raw.data, w->raw.len);
 		if (fstatat(f->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return walk_error(w, "cannot stat '%s%s%s': %s", w->src,
 					  src_sep(w), w->ent.path, strerror(errno));
@@ -921,9 +878,9 @@ static int dir_next(struct fx_walk *w)
 			w->descend = 1;
 		} else if (S_ISLNK(st.st_mode)) {
 			w->ent.kind = FX_WALK_SYMLINK;
-			sb_grow(&w->tmp, st.st_size > 0 ? (size_t)st.st_size + 1 : 256);
+			fx_buf_grow(&w->tmp, st.st_size > 0 ? (size_t)st.st_size + 1 : 256);
 			for (;;) {
-				n = readlinkat(f->fd, name, w->tmp.s, w->tmp.cap);
+				n = readlinkat(f->fd, name, w->tmp.data, w->tmp.cap);
 				if (n < 0)
 					return walk_error(w, "cannot read link '%s%s%s': %s",
 							  w->src, src_sep(w), w->ent.path,
@@ -931,9 +888,9 @@ static int dir_next(struct fx_walk *w)
 				if ((size_t)n < w->tmp.cap)
 					break;
 				w->tmp.len = 0;
-				sb_grow(&w->tmp, 2 * w->tmp.cap);
+				fx_buf_grow(&w->tmp, 2 * w->tmp.cap);
 			}
-			set_symlink(w, w->tmp.s, (size_t)n);
+			set_symlink(w, w->tmp.data, (size_t)n);
 		} else {
 			w->ent.kind = FX_WALK_OTHER;
 		}
@@ -1134,11 +1091,11 @@ void fx_walk_free(struct fx_walk *w)
 		freelocale(w->loc);
 	if (w->fd >= 0)
 		close(w->fd);
-	sb_release(&w->path);
-	sb_release(&w->hex);
-	sb_release(&w->link);
-	sb_release(&w->raw);
-	sb_release(&w->tmp);
+	fx_buf_release(&w->path);
+	fx_buf_release(&w->hex);
+	fx_buf_release(&w->link);
+	fx_buf_release(&w->raw);
+	fx_buf_release(&w->tmp);
 	free(w->buf);
 	free(w->zeros);
 	free(w->src);
