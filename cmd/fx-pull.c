@@ -1,6 +1,6 @@
 /*
- * fx-pull - acquire evidence into a case. This version acquires plain
- * files and folders, and tar and zip archives of them: `fx-pull files`.
+ * fx-pull - acquire evidence into a case: plain files and folders, and tar
+ * and zip archives of them (`files`); Android file systems (`android`).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -11,12 +11,15 @@
 
 static const char *const synopsis[] = {
 	"[-q] [-C DIR] files [--device KEY] [--batch N] PATH...",
+	"[-q] -C DIR android [--device KEY] [--batch N] SOURCE...",
 	NULL,
 };
 
 static const char *const options[] = {
 	"  files: hash and store every file under each PATH (a file, a folder, a tar",
 	"         or a zip), one `file` record per file on stdout",
+	"  android: acquire an Android file system (a folder, tar or zip, any layout):",
+	"         every file as with files, then the device and its artifacts as records",
 	"      --device KEY    the device the files came from (imei:…, serial:…)",
 	"      --batch N       files per transaction and custody entry (default 10000)",
 	NULL,
@@ -60,7 +63,7 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		fx_opt_usage_error(&usage, "no command given");
 	cmd = argv[optind++];
-	if (strcmp(cmd, "files") != 0)
+	if (strcmp(cmd, "files") != 0 && strcmp(cmd, "android") != 0)
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
 	/*
 	 * Options after the command, in GNU order, parsed from a copy: the
@@ -88,7 +91,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= subc)
-		fx_opt_usage_error(&usage, "files needs at least one PATH");
+		fx_opt_usage_error(&usage, fx_xasprintf("%s needs at least one PATH", cmd));
+	if (strcmp(cmd, "android") == 0 && !common.case_dir)
+		fx_opt_usage_error(&usage, "android needs a case: give --case DIR or set FX_CASE");
 	po.quiet = common.quiet;
 	if (common.case_dir) {
 		po.c = fx_case_open(common.case_dir, FX_CASE_WRITE, &who);
@@ -96,7 +101,8 @@ int main(int argc, char **argv)
 			return FX_EXIT_USAGE;
 	}
 	for (i = optind; i < subc; i++) {
-		r = fx_pull_files(&po, sub[i], &st);
+		r = strcmp(cmd, "android") == 0 ? fx_pull_android(&po, sub[i], &st)
+						 : fx_pull_files(&po, sub[i], &st);
 		if (r < 0) {
 			ret = FX_EXIT_USAGE;
 			break;

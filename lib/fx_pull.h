@@ -16,6 +16,13 @@ struct fx_pull_opts {
 	const char *device; /* device key for the records, or NULL */
 	unsigned batch;     /* files per transaction and custody entry */
 	int quiet;
+	/*
+	 * Called for each file stored, with its safe path, hash, size and
+	 * modification time (ms); for the parsers that run after the walk.
+	 */
+	void (*on_file)(void *ctx, const char *path, const char *sha256, uint64_t size,
+			int64_t mtime_ms);
+	void *on_file_ctx;
 };
 
 struct fx_pull_stats {
@@ -32,5 +39,14 @@ struct fx_pull_stats {
  */
 int fx_pull_files(const struct fx_pull_opts *o, const char *src,
 		  struct fx_pull_stats *st);
+
+/*
+ * Acquires an Android file system (a folder, tar or zip of one, at any
+ * depth and layout) into the case: every file as fx_pull_files() does,
+ * then the device's details and every artifact the parsers of lib/android/
+ * recognise, as records. Needs a case (o->c). Returns as fx_pull_files().
+ */
+int fx_pull_android(const struct fx_pull_opts *o, const char *src,
+		    struct fx_pull_stats *st);
 
 #endif

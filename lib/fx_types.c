@@ -51,6 +51,20 @@ static const struct fx_field device_fields[] = {
 	{ "manufacturer", FX_F_STRING, 0, "manufacturer" },
 	{ "os", FX_F_STRING, 0, "operating system and version" },
 	{ "phone", FX_F_STRING, 0, "phone number" },
+	{ "product", FX_F_STRING, 0, "product (device) name" },
+	{ "android_version", FX_F_STRING, 0, "Android release" },
+	{ "sdk", FX_F_STRING, 0, "Android API level" },
+	{ "fingerprint", FX_F_STRING, 0, "build fingerprint" },
+	{ "build", FX_F_STRING, 0, "build id shown to users" },
+	{ "security_patch", FX_F_STRING, 0, "security patch level" },
+	{ "timezone", FX_F_STRING, 0, "time zone set on the device" },
+	{ "iccid", FX_F_STRING, 0, "SIM card ICCID" },
+	{ "imsi", FX_F_STRING, 0, "subscriber IMSI" },
+	{ "carrier", FX_F_STRING, 0, "carrier name of the SIM" },
+	{ "android_id", FX_F_STRING, 0, "Settings.Secure ANDROID_ID" },
+	{ "bt_name", FX_F_STRING, 0, "Bluetooth adapter name" },
+	{ "bt_mac", FX_F_STRING, 0, "Bluetooth adapter address" },
+	{ "sources", FX_F_ARRAY, 0, "the files the details were read from: sha256 and path" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -65,6 +79,79 @@ static const struct fx_field file_fields[] = {
 	{ "raw_path", FX_F_TEXT, 0, "the raw name when it had to be changed" },
 	{ "name_flags", FX_F_INT, 0, "why the name was changed (fx-pull(1))" },
 	{ "link", FX_F_TEXT, 0, "a link's target" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field sms_fields[] = {
+	{ "address", FX_F_TEXT, 0, "the other party's number or name" },
+	{ "body", FX_F_TEXT, 0, "the text, exactly as stored" },
+	{ "direction", FX_F_STRING, 1, "in, out, draft, outbox, failed, queued, unknown" },
+	{ "type", FX_F_INT, 0, "the raw message type" },
+	{ "read", FX_F_BOOL, 0, "read on the device" },
+	{ "seen", FX_F_BOOL, 0, "seen on the device" },
+	{ "locked", FX_F_BOOL, 0, "locked against deletion" },
+	{ "thread_id", FX_F_INT, 0, "conversation" },
+	{ "sent", FX_F_TIME, 0, "when the sender sent it (date_sent)" },
+	{ "subject", FX_F_TEXT, 0, "subject" },
+	{ "service_center", FX_F_TEXT, 0, "SMS service centre" },
+	{ "status", FX_F_INT, 0, "delivery status" },
+	{ "sub_id", FX_F_INT, 0, "SIM subscription" },
+	{ "creator", FX_F_TEXT, 0, "app that wrote it" },
+	{ "spam", FX_F_BOOL, 0, "from the maker's spam table" },
+	{ "user", FX_F_INT, 0, "Android user (0 the owner)" },
+	{ "time_raw", FX_F_INT, 0, "the raw date" },
+	{ "time_unit", FX_F_STRING, 0, "its unit (unix_ms)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field mms_fields[] = {
+	{ "direction", FX_F_STRING, 1, "in, out, draft, outbox, failed, unknown" },
+	{ "box", FX_F_INT, 0, "the raw message box" },
+	{ "from", FX_F_TEXT, 0, "sender" },
+	{ "to", FX_F_ARRAY, 0, "recipients" },
+	{ "subject", FX_F_TEXT, 0, "subject" },
+	{ "body", FX_F_TEXT, 0, "the text parts, joined" },
+	{ "parts", FX_F_ARRAY, 0, "parts: content_type, name, file, sha256 of the stored part" },
+	{ "thread_id", FX_F_INT, 0, "conversation" },
+	{ "message_id", FX_F_TEXT, 0, "MMS message id" },
+	{ "read", FX_F_BOOL, 0, "read on the device" },
+	{ "user", FX_F_INT, 0, "Android user" },
+	{ "time_raw", FX_F_INT, 0, "the raw date" },
+	{ "time_unit", FX_F_STRING, 0, "its unit (unix_s)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field call_fields[] = {
+	{ "number", FX_F_TEXT, 0, "the other party's number" },
+	{ "direction", FX_F_STRING, 1, "in, out, missed, voicemail, rejected, blocked, answered_elsewhere, unknown" },
+	{ "type", FX_F_INT, 0, "the raw call type" },
+	{ "duration", FX_F_INT, 0, "seconds" },
+	{ "name", FX_F_TEXT, 0, "name cached with the call" },
+	{ "country", FX_F_TEXT, 0, "country ISO code" },
+	{ "location", FX_F_TEXT, 0, "geocoded location" },
+	{ "account", FX_F_TEXT, 0, "SIM subscription" },
+	{ "read", FX_F_BOOL, 0, "seen in the call log" },
+	{ "new", FX_F_BOOL, 0, "not yet acknowledged" },
+	{ "user", FX_F_INT, 0, "Android user" },
+	{ "time_raw", FX_F_INT, 0, "the raw date" },
+	{ "time_unit", FX_F_STRING, 0, "its unit (unix_ms)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field contact_fields[] = {
+	{ "name", FX_F_TEXT, 0, "display name" },
+	{ "phones", FX_F_ARRAY, 0, "numbers: number, kind, label" },
+	{ "emails", FX_F_ARRAY, 0, "addresses: address, kind" },
+	{ "organizations", FX_F_ARRAY, 0, "company and title" },
+	{ "notes", FX_F_ARRAY, 0, "notes" },
+	{ "account", FX_F_TEXT, 0, "account it syncs with" },
+	{ "account_type", FX_F_TEXT, 0, "that account's type" },
+	{ "deleted", FX_F_BOOL, 0, "marked deleted, not yet synced away" },
+	{ "starred", FX_F_BOOL, 0, "a favourite" },
+	{ "times_contacted", FX_F_INT, 0, "how often contacted" },
+	{ "user", FX_F_INT, 0, "Android user" },
+	{ "time_raw", FX_F_INT, 0, "last contacted, raw" },
+	{ "time_unit", FX_F_STRING, 0, "its unit (unix_ms)" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -85,11 +172,15 @@ static const struct fx_field verification_fields[] = {
 };
 
 static const struct fx_type types[] = {
+	{ "call", "a call in a call log", call_fields },
 	{ "case", "a case: who opened it, where, and its parties", case_fields },
+	{ "contact", "a contact (one raw contact of the contacts provider)", contact_fields },
 	{ "custody", "one custody log entry", custody_fields },
 	{ "device", "a device evidence came from", device_fields },
 	{ "file", "a file stored as evidence", file_fields },
+	{ "mms", "an MMS message", mms_fields },
 	{ "note", "an examiner's note", note_fields },
+	{ "sms", "an SMS message", sms_fields },
 	{ "verification", "the result of fx-case verify", verification_fields },
 };
 

@@ -112,3 +112,123 @@ PY
 	[ "$(jq -r .data.records.count <<<"$entry")" = 3 ]
 	[ "$(fx-case -C case list --device serial:X1 | wc -l)" -eq 3 ]
 }
+
+@test "android: the plaso mmssms.db gives its 9 SMS, the first exactly as stored" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID"
+	# the plaso contacts2.db has no raw_contacts: named, the rest still parsed, exit 1
+	assert_failure 1
+	[[ "$stderr" == *"plaso/data/data/com.android.providers.contacts/databases/contacts2.db: no raw_contacts, data and mimetypes tables"* ]]
+	sms=$(jq -c 'select(.type == "sms")' <<<"$output")
+	[ "$(wc -l <<<"$sms")" -eq 9 ]
+	first=$(jq -c 'select(.src.rowid == 1)' <<<"$sms")
+	[ "$(jq -r .data.address <<<"$first")" = "1 555-521-5554" ]
+	[ "$(jq -r .time <<<"$first")" = "2013-10-29T16:56:28.038Z" ]
+	[ "$(jq -r .data.time_raw <<<"$first")" = 1383065788038 ]
+	[ "$(jq -r .data.body <<<"$first")" = "Yo Fred this is my new number." ]
+	[ "$(jq -r .data.direction <<<"$first")" = out ]
+	[ "$(jq -r 'select(.data.direction == "out")' <<<"$sms" | jq -s length)" -eq 5 ]
+	[ "$(jq -r 'select(.data.direction == "in")' <<<"$sms" | jq -s length)" -eq 4 ]
+	[ "$(jq -r 'select(.src.rowid == 9) | .data.body' <<<"$sms")" = "Guess the emulator was not happy with a long message" ]
+	# provenance: the object of the database, its table and row
+	sha=$(sha256sum "$ANDROID/plaso/data/data/com.android.providers.telephony/databases/mmssms.db" | cut -d' ' -f1)
+	[ "$(jq -r .src.sha256 <<<"$first")" = "$sha" ]
+	[ "$(jq -r .src.table <<<"$first")" = sms ]
+	fx-case -q -C case verify >/dev/null
+}
+
+@test "android: call logs from contacts2.db (before 7) and calllog.db (7 and later)" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID"
+	calls=$(jq -c 'select(.type == "call")' <<<"$output")
+	[ "$(wc -l <<<"$calls")" -eq 4 ]
+	barney=$(jq -c 'select(.src.rowid == 715)' <<<"$calls")
+	[ "$(jq -r '[.data.number, .data.duration, .data.direction, .time] | join(" ")' <<<"$barney")" = \
+		"5404561685 126 out 2013-11-06T21:18:53.283Z" ]
+	[ "$(jq -r 'select(.src.rowid == 714) | .data.direction + " " + .data.name' <<<"$calls")" = "missed Barney" ]
+	vimes=$(jq -c 'select(.src.path | endswith("calllog.db"))' <<<"$calls")
+	[ "$(jq -r '[.data.number, .data.name, .data.direction, .time[0:10]] | join("|")' <<<"$vimes")" = \
+		"+441234567890|Samuel Vimes|out|2020-05-07" ]
+}
+
+@test "android: a generated Android 12 tree: device, SMS, MMS with its part, contacts, calls, user 95" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a12"
+	assert_success
+	dev=$(jq -c 'select(.type == "device")' <<<"$output")
+	[ "$(jq -r '.data | [.key, .model, .brand, .android_version, .bt_name] | join("|")' <<<"$dev")" = \
+		"serial:R58R12ABCDE|SM-G991B|samsung|12|Galaxy S21 5G" ]
+	# every artifact record names the device
+	[ "$(jq -r 'select(.type != "file") | .device' <<<"$output" | sort -u)" = serial:R58R12ABCDE ]
+	[ "$(jq -r 'select(.type == "sms" and .data.address == "95588") | .data.body' <<<"$output")" = \
+		"【工商银行】您尾号6222的卡于04月08日转出5000.00元。" ]
+	# a body that is not UTF-8 is kept as hex, not dropped
+	[ "$(jq -r 'select(.type == "sms" and .data.address == "10086") | .data.body.hex' <<<"$output")" = \
+		"$(printf 'bad \xff\xfe bytes' | xxd -p)" ]
+	mms=$(jq -c 'select(.type == "mms")' <<<"$output")
+	[ "$(jq -r '[.data.from, .data.subject, .data.body, .time] | join("|")' <<<"$mms")" = \
+		"+8613800138000|付款码|扫码付款|2021-04-08T09:15:00.000Z" ]
+	part=$(jq -c '.data.parts[] | select(.content_type == "image/jpeg")' <<<"$mms")
+	[ "$(jq -r .sha256 <<<"$part")" = \
+		"$(sha256sum "$FIXTURES/android-gen/a12/data/user_de/0/com.android.providers.telephony/app_parts/PART_1617873300000" | cut -d' ' -f1)" ]
+	[ "$(jq -r 'select(.type == "contact" and .data.name == "张伟") | .data.phones[0].number + " " + .data.organizations[0].company + " " + .data.account' <<<"$output")" = \
+		"+86 138 0013 8000 顺丰速运 li.na@example.com" ]
+	[ "$(jq -r 'select(.type == "contact" and .data.name == "Old Friend") | .data.deleted' <<<"$output")" = true ]
+	[ "$(jq -r 'select(.type == "contact" and .data.user == 95) | .data.name' <<<"$output")" = "王芳 (分身)" ]
+	[ "$(jq -r 'select(.type == "call" and .data.number == "95588") | .data.direction' <<<"$output")" = missed ]
+	# and the case can find them
+	[ "$(fx-case -C case list --query '转出' | jq -r .data.address)" = 95588 ]
+	[ "$(fx-case -C case info | jq -r '.devices[0].model')" = SM-G991B ]
+}
+
+@test "android: an Android 6 tree under a prefix: call log inside contacts2.db, old account columns" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a6"
+	assert_success
+	[ "$(jq -r 'select(.type == "device") | .data.key' <<<"$output")" = serial:03a8c0b2f0e1d5c4 ]
+	[ "$(jq -r 'select(.type == "call") | [.data.number, .data.duration, .data.location] | join("|")' <<<"$output")" = \
+		"+41786909109|42|Zürich" ]
+	[ "$(jq -r 'select(.type == "contact") | .data.account + " " + .data.emails[0].address' <<<"$output")" = \
+		"li.na@example.com anna@example.ch" ]
+}
+
+@test "android: a directory, tar, tar.gz and zip of the same tree give identical artifact records" {
+	(cd "$FIXTURES/android-gen/a12" && tar -cf "$OLDPWD/t.tar" . && tar -czf "$OLDPWD/t.tgz" . && zip -qr "$OLDPWD/t.zip" .)
+	for s in "$FIXTURES/android-gen/a12" t.tar t.tgz t.zip; do
+		rm -rf c && fx-case -q -C c init 2026-113 >/dev/null
+		fx-pull -q -C c android "$s" | jq -r 'select(.type != "file") | .id' | sort >"$(basename "$s").ids"
+	done
+	[ "$(wc -l <a12.ids)" -eq 11 ]
+	cmp a12.ids t.tar.ids
+	cmp a12.ids t.tgz.ids
+	cmp a12.ids t.zip.ids
+}
+
+@test "android: a corrupt database is named, the rest of the source is still parsed" {
+	cp -r "$FIXTURES/android-gen/a12" tree
+	db=tree/data/data/com.android.providers.contacts/databases/calllog.db
+	chmod u+w "$db"
+	head -c 2048 /dev/urandom | dd of="$db" bs=1 seek=0 conv=notrunc 2>/dev/null
+	make_case
+	run --separate-stderr fx-pull -C case android tree
+	assert_failure 1
+	[[ "$stderr" == *"data/data/com.android.providers.contacts/databases/calllog.db: cannot read as an SQLite database"* ]]
+	[ "$(jq -r 'select(.type == "sms")' <<<"$output" | jq -s length)" -eq 4 ]
+	fx-case -q -C case verify >/dev/null
+}
+
+@test "android: the evidence databases are never opened in place" {
+	cp -r "$ANDROID/andriller" tree
+	find tree -type f -exec sha256sum {} + | sort >before
+	make_case
+	fx-pull -q -C case android tree >/dev/null
+	find tree -type f -exec sha256sum {} + | sort >after
+	cmp before after
+	# the scratch copies are gone
+	[ -z "$(ls case/objects/tmp)" ]
+}
+
+@test "android: needs a case" {
+	run -2 --separate-stderr fx-pull android "$ANDROID"
+	[[ "$stderr" == *"android needs a case"* ]]
+}

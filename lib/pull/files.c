@@ -142,6 +142,8 @@ int fx_pull_files(const struct fx_pull_opts *o, const char *src, struct fx_pull_
 		}
 		st->files++;
 		st->bytes += size;
+		if (o->on_file && e->kind == FX_WALK_FILE)
+			o->on_file(o->on_file_ctx, e->path, hex, size, e->mtime_ms);
 		rec = file_record(o, src, e, hex, size);
 		if (o->c) {
 			fx_case_note_object(o->c, hex);

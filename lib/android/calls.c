@@ -1,0 +1,120 @@
+/*
+ * Call logs: calllog.db (Android 7 and later), the calls table of
+ * contacts2.db (before), and Samsung's logs.db. Dates are ms, durations s.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "android_int.h"
+#include "fx_err.h"
+#include "fx_time.h"
+#include "fx_banned.h"
+
+const char *const fx_android_calls_patterns[] = {
+	"*/databases/calllog.db", "*/databases/contacts2.db", "*/databases/logs.db", NULL,
+};
+
+/* CallLog.Calls.*_TYPE */
+static const char *direction(int64_t type)
+{
+	switch (type) {
+	case 1: return "in";
+	case 2: return "out";
+	case 3: return "missed";
+	case 4: return "voicemail";
+	case 5: return "rejected";
+	case 6: return "blocked";
+	case 7: return "answered_elsewhere";
+	default: return "unknown";
+	}
+}
+
+static int col(sqlite3_stmt *st, const char *name)
+{
+	int i, n = sqlite3_column_count(st);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(sqlite3_column_name(st, i), name) == 0)
+			return i;
+	return -1;
+}
+
+static void text(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
+{
+	int i = col(st, name);
+
+	if (i >= 0)
+		fx_android_set_text(data, key, st, i);
+}
+
+static int64_t num(sqlite3_stmt *st, const char *name, int64_t dflt)
+{
+	int i = col(st, name);
+
+	if (i < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
+		return dflt;
+	return sqlite3_column_int64(st, i);
+}
+
+static int calls_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db,
+		       const char *table, const char *where)
+{
+	sqlite3_stmt *st;
+	json_t *rec, *data;
+	char *sql;
+	int64_t type, v;
+	int rc;
+
+	sql = fx_xasprintf("SELECT rowid AS fx_rowid, * FROM \"%s\"%s ORDER BY rowid", table, where);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		fx_android_problem(a, f, "cannot read table %s: %s", table, sqlite3_errmsg(db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rec = fx_android_record(a, "call", f, table, sqlite3_column_int64(st, 0));
+		data = json_object_get(rec, "data");
+		text(data, "number", st, "number");
+		type = num(st, "type", 0);
+		json_object_set_new(data, "direction", json_string(direction(type)));
+		json_object_set_new(data, "type", json_integer(type));
+		if ((v = num(st, "duration", -1)) >= 0)
+			json_object_set_new(data, "duration", json_integer(v));
+		text(data, "name", st, "name");
+		text(data, "country", st, "countryiso");
+		text(data, "location", st, "geocoded_location");
+		text(data, "account", st, "subscription_id");
+		if ((v = num(st, "is_read", -1)) >= 0)
+			json_object_set_new(data, "read", json_boolean(v));
+		if ((v = num(st, "new", -1)) >= 0)
+			json_object_set_new(data, "new", json_boolean(v));
+		fx_android_time(rec, num(st, "date", 0), FX_TIME_UNIX_MS);
+		if (fx_android_emit(a, rec) < 0)
+			break;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		fx_android_problem(a, f, "table %s is damaged: %s", table, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int fx_android_parse_calls(struct fx_android *a, const struct fx_afile *f)
+{
+	sqlite3 *db = fx_android_sqlite(a, f);
+	int ret = 0;
+
+	if (!db)
+		return -1;
+	if (fx_android_has_table(db, "calls"))
+		ret = calls_table(a, f, db, "calls", "");
+	/* Samsung's logs.db: logtype 100 is a call (others are messages). */
+	else if (fx_android_has_table(db, "logs"))
+		ret = calls_table(a, f, db, "logs", " WHERE logtype = 100");
+	else if (strstr(f->path, "calllog.db") || strstr(f->path, "logs.db")) {
+		fx_android_problem(a, f, "no calls table: not a call log layout this version knows");
+		ret = -1;
+	}
+	fx_android_sqlite_close(a, db);
+	return ret;
+}
