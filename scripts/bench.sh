@@ -80,3 +80,52 @@ printf '  fx-pull files (store)%8.2f s  %6s MB/s  peak RSS %6s MiB  %sx openssl 
 measure tar-x bash -c "rm -rf '$TMP/x' && mkdir '$TMP/x' && tar -C '$TMP/x' -xf '$TMP/ev.tar' && find '$TMP/x' -type f -exec sha256sum {} + >/dev/null"
 printf '  tar -x + sha256sum   %8.2f s  %6s MB/s  peak RSS %6s MiB  (the by-hand way)\n' \
 	"$WALL" "$(mb "$WALL")" "$RSS_MB"
+rm -rf "$TMP/ev.tar" "$TMP/x" "$TMP/case"
+echo
+
+# ---- fx-pull android ----
+ANDROID_MB=${BENCH_ANDROID_MB:-2048}
+echo "== fx-pull android: a ${ANDROID_MB} MiB extraction tar (goal <= 1.5x openssl's time, faster than tar -x + sha256sum, RSS < 100 MiB)"
+tree=$TMP/phone
+cp -r tests/fixtures/android-gen/a12 "$tree"
+chmod -R u+w "$tree"
+# A few thousand database rows: the generated messages, contacts and calls, multiplied.
+sqlite3 "$tree/data/user_de/0/com.android.providers.telephony/databases/mmssms.db" \
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 3000)
+	 INSERT INTO sms (thread_id, address, date, read, type, body)
+	 SELECT i % 40, '+86138' || printf('%08d', i), 1617873247692 + i * 60000, 1, 1 + i % 2,
+	        'message ' || i || ' 转账 ' || (i * 37 % 10000) || ' 元' FROM n"
+sqlite3 "$tree/data/data/com.android.providers.contacts/databases/calllog.db" \
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 2000)
+	 INSERT INTO calls (number, date, duration, type, new, is_read)
+	 SELECT '+86139' || printf('%08d', i), 1617873247692 + i * 90000, i % 600, 1 + i % 3, 0, 1 FROM n"
+db_only=$TMP/phone-db.tar
+tar -C "$tree" -cf "$db_only" .
+# Mostly media-sized files of random content (not images, so that nothing decodes them).
+mkdir -p "$tree/data/media/0/Download"
+for i in $(seq $(( ANDROID_MB / 8 ))); do
+	head -c $(( 8 * 1024 * 1024 - i * 131 )) /dev/urandom >"$tree/data/media/0/Download/blob$i.bin"
+done
+tar -C "$tree" -cf "$TMP/phone.tar" .
+rm -rf "$tree"
+bytes=$(stat -c %s "$TMP/phone.tar")
+
+measure openssl openssl dgst -sha256 "$TMP/phone.tar"
+ossl=$WALL
+printf '  openssl dgst -sha256 %8.2f s  %6s MB/s  peak RSS %6s MiB\n' "$WALL" "$(mb "$WALL")" "$RSS_MB"
+RUNS=2 BEFORE="chmod -R u+w '$TMP/case' 2>/dev/null || true; rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >/dev/null" \
+	measure android "$BIN/fx-pull" -q -C "$TMP/case" android "$TMP/phone.tar"
+printf '  fx-pull android      %8.2f s  %6s MB/s  peak RSS %6s MiB  %sx openssl time  CPU %s\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$WALL" "$ossl")" "$CPU"
+fxa=$WALL
+RUNS=1 measure tar-x bash -c "rm -rf '$TMP/x' && mkdir '$TMP/x' && tar -C '$TMP/x' -xf '$TMP/phone.tar' && find '$TMP/x' -type f -exec sha256sum {} + >/dev/null"
+printf '  tar -x + sha256sum   %8.2f s  %6s MB/s  peak RSS %6s MiB  (fx-pull android is %sx faster)\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$WALL" "$fxa")"
+rm -rf "$TMP/x"
+# The parse stage alone: the same databases without the media.
+rm -rf "$TMP/case"; "$BIN/fx-case" -q -C "$TMP/case" init bench >/dev/null
+records=$("$BIN/fx-pull" -q -C "$TMP/case" android "$db_only" | jq -r 'select(.type != "file") | .type' | wc -l)
+RUNS=3 BEFORE="rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >/dev/null" \
+	measure parse "$BIN/fx-pull" -q -C "$TMP/case" android "$db_only"
+printf '  parse stage          %8.2f s  %9s records/s (%s artifact records from the databases alone)\n' \
+	"$WALL" "$(rate "$records" "$WALL")" "$records"
