@@ -46,6 +46,16 @@ const struct fx_afile *fx_android_sibling(struct fx_android *a, const struct fx_
 					  const char *suffix);
 
 /*
+ * Calls fn for each stored file under the folder dir (a path of the source,
+ * without a trailing '/'), at any depth, in path order, with object the
+ * path of its stored copy in the case (borrowed; evidence: read it, never
+ * write it). Stops at the first non-zero return of fn and returns that;
+ * else 0.
+ */
+typedef int (*fx_android_file_fn)(const struct fx_afile *f, const char *object, void *ctx);
+int fx_android_under(struct fx_android *a, const char *dir, fx_android_file_fn fn, void *ctx);
+
+/*
  * Opens f as an SQLite database without touching the evidence: the object
  * and its -wal and -journal siblings (when the source had them) are copied
  * to a scratch folder in the case, where SQLite applies them; the

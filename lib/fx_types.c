@@ -82,6 +82,56 @@ static const struct fx_field file_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field app_fields[] = {
+	{ "name", FX_F_STRING, 1, "package name" },
+	{ "element", FX_F_STRING, 0, "package, or updated-package for a system app's factory version" },
+	{ "code_path", FX_F_STRING, 0, "where its APK is" },
+	{ "data_dir", FX_F_STRING, 0, "its data folder (packages.list)" },
+	{ "installer", FX_F_STRING, 0, "the package that installed it" },
+	{ "install_initiator", FX_F_STRING, 0, "the package that asked for the install" },
+	{ "version", FX_F_INT, 0, "version code" },
+	{ "target_sdk", FX_F_INT, 0, "target API level" },
+	{ "uid", FX_F_INT, 0, "Linux user id" },
+	{ "shared_uid", FX_F_INT, 0, "shared user id" },
+	{ "flags", FX_F_INT, 0, "package flags" },
+	{ "system", FX_F_BOOL, 0, "a system app" },
+	{ "debuggable", FX_F_BOOL, 0, "debuggable (packages.list)" },
+	{ "certificates", FX_F_ARRAY, 0, "SHA-256 of each signing certificate" },
+	{ "first_install", FX_F_TIME, 0, "first installed" },
+	{ "last_update", FX_F_TIME, 0, "last updated" },
+	{ "modified", FX_F_TIME, 0, "its APK's modification time (ft)" },
+	{ "encoding", FX_F_STRING, 0, "xml or abx: how packages.xml was written" },
+	{ "user", FX_F_INT, 0, "Android user" },
+	{ "time_raw", FX_F_INT, 0, "the raw install time" },
+	{ "time_unit", FX_F_STRING, 0, "its unit (unix_ms)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field wifi_fields[] = {
+	{ "ssid", FX_F_TEXT, 0, "network name" },
+	{ "ssid_hex", FX_F_STRING, 0, "the name in hex, when stored so" },
+	{ "bssid", FX_F_STRING, 0, "access point address" },
+	{ "psk", FX_F_STRING, 0, "the pre-shared key exactly as stored" },
+	{ "passphrase", FX_F_STRING, 0, "the passphrase without quotes" },
+	{ "psk_encrypted", FX_F_BOOL, 0, "the key is Keystore-encrypted, not in the file" },
+	{ "security", FX_F_STRING, 0, "security type" },
+	{ "hidden", FX_F_BOOL, 0, "a hidden network" },
+	{ "creator", FX_F_STRING, 0, "app that saved it" },
+	{ "config_key", FX_F_STRING, 0, "Android's key for it" },
+	{ "identity", FX_F_STRING, 0, "802.1X identity" },
+	{ "ip_assignment", FX_F_STRING, 0, "DHCP or STATIC" },
+	{ "proxy_host", FX_F_STRING, 0, "proxy" },
+	{ "dns_servers", FX_F_ARRAY, 0, "static DNS servers" },
+	{ "has_ever_connected", FX_F_BOOL, 0, "the device has connected to it" },
+	{ "created", FX_F_TIME, 0, "when it was saved" },
+	{ "created_text", FX_F_STRING, 0, "AOSP's creation time text (local, no year)" },
+	{ "last_connected", FX_F_TIME, 0, "last connection" },
+	{ "user", FX_F_INT, 0, "Android user" },
+	{ "time_raw", FX_F_INT, 0, "the raw time" },
+	{ "time_unit", FX_F_STRING, 0, "its unit (unix_ms)" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_field sms_fields[] = {
 	{ "address", FX_F_TEXT, 0, "the other party's number or name" },
 	{ "body", FX_F_TEXT, 0, "the text, exactly as stored" },
@@ -172,6 +222,7 @@ static const struct fx_field verification_fields[] = {
 };
 
 static const struct fx_type types[] = {
+	{ "app", "an installed app (packages.xml, packages.list)", app_fields },
 	{ "call", "a call in a call log", call_fields },
 	{ "case", "a case: who opened it, where, and its parties", case_fields },
 	{ "contact", "a contact (one raw contact of the contacts provider)", contact_fields },
@@ -182,6 +233,7 @@ static const struct fx_type types[] = {
 	{ "note", "an examiner's note", note_fields },
 	{ "sms", "an SMS message", sms_fields },
 	{ "verification", "the result of fx-case verify", verification_fields },
+	{ "wifi", "a saved Wi-Fi network", wifi_fields },
 };
 
 const struct fx_type *fx_types(size_t *n)

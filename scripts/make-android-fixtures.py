@@ -180,6 +180,14 @@ ro.build.fingerprint=samsung/o1sxeea/o1s:12/SP1A.210812.016/G991BXXU5CVLL:user/r
         ("+8613800138000", 1617873400000, 95, 1, "张伟", "北京"),
         ("95588", 1617880100000, 0, 3, None, None),
     ]))
+    # Android 12+ writes system XML as ABX (binary XML)
+    for src, dst in [("packages.abx", "data/system/packages.xml"),
+                     ("WifiConfigStore-apex.abx", "data/misc/apexdata/com.android.wifi/WifiConfigStore.xml")]:
+        with open(f"tests/fixtures/axml/{src}", "rb") as f:
+            write(f"{root}/{dst}", f.read())
+    write(f"{root}/data/system/packages.list",
+          b"com.tencent.mm 10234 0 /data/user/0/com.tencent.mm default:targetSdkVersion=30 3003\n"
+          b"com.eg.android.AlipayGphone 10235 0 /data/user/0/com.eg.android.AlipayGphone default:targetSdkVersion=29 3003\n")
     # a dual-app (second space) user 95 with its own contacts
     db(f"{root}/data/user/95/com.android.providers.contacts/databases/contacts2.db", CONTACTS_NEW,
        contacts_rows(False, [("王芳 (分身)", "+86 139 0013 9000", None, None, 0, 0)]))
@@ -188,6 +196,11 @@ ro.build.fingerprint=samsung/o1sxeea/o1s:12/SP1A.210812.016/G991BXXU5CVLL:user/r
 def a6(root):
     write(f"{root}/system/build.prop", b"ro.product.model=Nexus 5\nro.product.brand=google\n"
           b"ro.product.manufacturer=LGE\nro.build.version.release=6.0.1\nro.serialno=03a8c0b2f0e1d5c4\n")
+    # Android 7 and before: text XML and wpa_supplicant.conf
+    for src, dst in [("packages-legacy.xml", "data/system/packages.xml"),
+                     ("wpa_supplicant.conf", "data/misc/wifi/wpa_supplicant.conf")]:
+        with open(f"tests/fixtures/axml/{src}", "rb") as f:
+            write(f"{root}/{dst}", f.read())
     db(f"{root}/data/data/com.android.providers.telephony/databases/mmssms.db", SMS, [
         ("INSERT INTO sms (thread_id, address, date, read, type, body) VALUES (?, ?, ?, ?, ?, ?)",
          (1, "+41786909109", 1459500000000, 1, 2, "Meet at the station at 9")),

@@ -198,7 +198,7 @@ PY
 		rm -rf c && fx-case -q -C c init 2026-113 >/dev/null
 		fx-pull -q -C c android "$s" | jq -r 'select(.type != "file") | .id' | sort >"$(basename "$s").ids"
 	done
-	[ "$(wc -l <a12.ids)" -eq 11 ]
+	[ "$(wc -l <a12.ids)" -ge 11 ]
 	cmp a12.ids t.tar.ids
 	cmp a12.ids t.tgz.ids
 	cmp a12.ids t.zip.ids
@@ -231,4 +231,45 @@ PY
 @test "android: needs a case" {
 	run -2 --separate-stderr fx-pull android "$ANDROID"
 	[[ "$stderr" == *"android needs a case"* ]]
+}
+
+@test "android: installed apps from an ABX packages.xml (Android 12+) and packages.list" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a12"
+	assert_success
+	apps=$(jq -c 'select(.type == "app" and .data.encoding == "abx")' <<<"$output")
+	wechat=$(jq -c 'select(.data.name == "com.tencent.mm" and .data.element == "package")' <<<"$apps")
+	[ "$(jq -r '[.data.installer, .data.last_update, .data.system] | join("|")' <<<"$wechat")" = \
+		"com.android.vending|2023-12-09T10:30:00.000Z|false" ]
+	[ "$(jq -r '.data.certificates | length' <<<"$wechat")" -ge 1 ]
+	[ "$(jq -r 'select(.type == "app" and .data.uid == 10235) | .data.name + " " + .data.data_dir' <<<"$output")" = \
+		"com.eg.android.AlipayGphone /data/user/0/com.eg.android.AlipayGphone" ]
+}
+
+@test "android: Wi-Fi networks from an ABX WifiConfigStore.xml and a wpa_supplicant.conf, keys as stored" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a12"
+	assert_success
+	[ "$(jq -r 'select(.type == "wifi" and .data.ssid == "Galaxy_Home_5G") | [.data.psk, .time] | join("|")' <<<"$output")" = \
+		'"Tr0ub4dor&3"|2023-06-01T07:00:00.000Z' ]
+	[ "$(jq -r 'select(.type == "wifi" and .data.psk_encrypted) | .data.psk // "none"' <<<"$output")" = none ]
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a6"
+	assert_success
+	[ "$(jq -r 'select(.type == "wifi" and .data.ssid == "hi") | .data.psk' <<<"$output")" = \
+		5ba8c2b7e1f94d2a63c0e8f71b4d9a2c6e3f05d18a7b94c2e1f60d3a8b5c7e94 ]
+	[ "$(jq -r 'select(.type == "wifi" and .data.ssid == "hi") | .src.line' <<<"$output")" -gt 0 ]
+	[ "$(jq -r 'select(.type == "app" and .data.name == "com.whatsapp") | .data.first_install' <<<"$output")" = \
+		2016-11-03T16:45:10.500Z ]
+}
+
+@test "android: a damaged ABX file is named with its offset, what came before is kept" {
+	cp -r "$FIXTURES/android-gen/a12" tree
+	f=tree/data/system/packages.xml
+	chmod u+w "$f"
+	head -c 2000 "$FIXTURES/axml/packages.abx" >"$f"
+	make_case
+	run --separate-stderr fx-pull -C case android tree
+	assert_failure 1
+	[[ "$stderr" == *"data/system/packages.xml"*"offset"* ]]
+	[ "$(jq -r 'select(.type == "sms")' <<<"$output" | jq -s length)" -eq 4 ]
 }

@@ -80,6 +80,30 @@ const struct fx_afile *fx_android_sibling(struct fx_android *a, const struct fx_
 	return s;
 }
 
+int fx_android_under(struct fx_android *a, const char *dir, fx_android_file_fn fn, void *ctx)
+{
+	size_t lo = 0, hi = a->n, mid, plen;
+	char *prefix = fx_xasprintf("%s/", dir), *obj;
+	int ret = 0;
+
+	/* The list is sorted by strcmp(), so the paths under dir are one run. */
+	plen = strlen(prefix);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(a->files[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->n && !ret && strncmp(a->files[lo].path, prefix, plen) == 0; lo++) {
+		obj = fx_store_path(fx_case_store(a->o->c), a->files[lo].sha256);
+		ret = fn(&a->files[lo], obj, ctx);
+		free(obj);
+	}
+	free(prefix);
+	return ret;
+}
+
 void fx_android_problem(struct fx_android *a, const struct fx_afile *f, const char *fmt, ...)
 {
 	char msg[1024];

@@ -27,4 +27,10 @@ int fx_android_parse_calls(struct fx_android *a, const struct fx_afile *f);
 extern const char *const fx_android_contacts_patterns[];
 int fx_android_parse_contacts(struct fx_android *a, const struct fx_afile *f);
 
+/* system.c: installed apps and Wi-Fi networks */
+extern const char *const fx_android_packages_patterns[];
+extern const char *const fx_android_wifi_patterns[];
+int fx_android_parse_packages(struct fx_android *a, const struct fx_afile *f);
+int fx_android_parse_wifi(struct fx_android *a, const struct fx_afile *f);
+
 #endif

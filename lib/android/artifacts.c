@@ -9,6 +9,8 @@ static const struct fx_artifact artifacts[] = {
 	{ "SMS and MMS", 1, fx_android_mmssms_patterns, fx_android_parse_mmssms },
 	{ "call log", 1, fx_android_calls_patterns, fx_android_parse_calls },
 	{ "contacts", 1, fx_android_contacts_patterns, fx_android_parse_contacts },
+	{ "installed apps", 1, fx_android_packages_patterns, fx_android_parse_packages },
+	{ "Wi-Fi networks", 1, fx_android_wifi_patterns, fx_android_parse_wifi },
 };
 
 const struct fx_artifact *fx_android_artifacts(size_t *n)
