@@ -261,127 +261,27 @@ static int cmd_init(struct opts *o, int argc, char **argv, int nargs, char **arg
 
 /* ---- add ---- */
 
-struct batch {
-	struct fx_case *c;
-	struct fx_hash *lines, *file;
-	unsigned long first, last;
-	const char *name;
-	uint64_t added, dups, rejected;
-};
-
-static int batch_commit(struct batch *b, int file_done)
-{
-	uint8_t md[32];
-	char hex[FX_SHA256_HEX], range[64];
-	json_t *in;
-
-	fx_hash_final(b->lines, md);
-	snprintf(range, sizeof(range), "%lu-%lu", b->first, b->last);
-	in = json_pack("{s:s,s:s,s:s}", "path", b->name, "lines", range, "sha256",
-		       fx_hex(md, 32, hex));
-	if (file_done) {
-		fx_hash_final(b->file, md);
-		json_object_set_new(in, "file_sha256", json_string(fx_hex(md, 32, hex)));
-	}
-	fx_case_note_input(b->c, in);
-	json_decref(in);
-	b->added += fx_case_added(b->c);
-	b->dups += fx_case_duplicates(b->c);
-	if (fx_case_commit(b->c, NULL, NULL) < 0)
-		return fx_error("%s: lines %s were not stored", b->name, range);
-	return 0;
-}
-
-static int add_file(struct opts *o, struct batch *b, const char *path)
-{
-	struct fx_reader r;
-	char where[512];
-	unsigned long inbatch = 0;
-	struct fx_progress prog;
-	json_t *rec;
-	int n, ret = 0;
-
-	if (fx_reader_open(&r, path) < 0)
-		return -1;
-	b->name = r.name;
-	fx_progress_init(&prog, o->common.quiet);
-	for (;;) {
-		if (!inbatch && fx_case_begin(b->c, "add") < 0) {
-			ret = -2;
-			break;
-		}
-		n = fx_reader_next_raw(&r, &rec);
-		if (n == 0)
-			break;
-		if (!inbatch)
-			b->first = r.line;
-		b->last = r.line;
-		inbatch++;
-		/* The custody entry carries the hash of exactly the lines it read. */
-		fx_hash_update(b->lines, r.buf, r.len);
-		fx_hash_update(b->lines, "\n", 1);
-		fx_hash_update(b->file, r.buf, r.len);
-		fx_hash_update(b->file, "\n", 1);
-		if (n < 0) {
-			b->rejected++;
-			ret = -1;
-			continue;
-		}
-		snprintf(where, sizeof(where), "%s:%lu", r.name, r.line);
-		if (fx_record_check_flags(rec, where, FX_CHECK_NO_ID) < 0 ||
-		    fx_case_add_record(b->c, rec, where, NULL) < 0) {
-			b->rejected++;
-			ret = -1;
-		}
-		json_decref(rec);
-		if (inbatch >= o->batch) {
-			if (batch_commit(b, 0) < 0) {
-				ret = -2;
-				break;
-			}
-			inbatch = 0;
-			fx_progress(&prog, "%s: %lu lines", r.name, r.line);
-		}
-	}
-	if (ret != -2) {
-		if (inbatch) {
-			if (batch_commit(b, 1) < 0)
-				ret = -2;
-		} else {
-			fx_case_rollback(b->c);
-		}
-	}
-	fx_progress_done(&prog);
-	fx_reader_close(&r);
-	return ret;
-}
-
 static int cmd_add(struct opts *o, int argc, char **argv, int nargs, char **args)
 {
 	struct fx_case *c = open_case(o, FX_CASE_WRITE, argc, argv);
-	struct batch b = { 0 };
+	struct fx_case_ingest in = { 0 };
 	int i, ret = 0, r;
 
-	b.c = c;
-	b.lines = fx_hash_new(FX_HASH_SHA256);
-	b.file = fx_hash_new(FX_HASH_SHA256);
+	in.batch = o->batch;
+	in.quiet = o->common.quiet;
 	for (i = 0; i < (nargs ? nargs : 1); i++) {
-		r = add_file(o, &b, nargs ? args[i] : "-");
-		if (r == -2) {
-			ret = -2;
-			break;
-		}
+		r = fx_case_ingest(c, nargs ? args[i] : "-", &in);
+		if (r != 0)
+			ret = 1;
 		if (r < 0)
-			ret = -1;
+			break;
 	}
 	if (!o->common.quiet)
 		fprintf(stderr, "%s: added %llu records, %llu already in the case, %llu rejected\n",
-			fx_progname(), (unsigned long long)b.added, (unsigned long long)b.dups,
-			(unsigned long long)b.rejected);
-	fx_hash_free(b.lines);
-	fx_hash_free(b.file);
+			fx_progname(), (unsigned long long)in.added,
+			(unsigned long long)in.duplicates, (unsigned long long)in.rejected);
 	fx_case_free(c);
-	return ret == 0 ? FX_EXIT_OK : FX_EXIT_FAIL;
+	return ret ? FX_EXIT_FAIL : FX_EXIT_OK;
 }
 
 /* ---- list, show, log, info, types ---- */
@@ -632,7 +532,7 @@ int main(int argc, char **argv)
 	fx_common_init(&o.common);
 	o.info = json_object();
 	o.parties = json_array();
-	o.batch = 10000;
+	o.batch = FX_CASE_BATCH;
 	parse(&o, argc, argv);
 	if (optind >= argc)
 		fx_opt_usage_error(&usage, "no command given");

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "fx_hash.h"
+#include "fx_json.h"
 #include "fx_merkle.h"
 #include "fx_store.h"
 
@@ -72,14 +73,79 @@ const json_t *fx_case_record(const struct fx_case *c);
 int fx_case_begin(struct fx_case *c, const char *action);
 
 /*
- * Adds a checked record in the open change, sealing it (its id is set, or
- * checked when present). Refuses a record of
- * another case or whose objects (src.sha256, data.sha256) are not in the
- * store, reporting with where. *added is 0 for a record already there.
- * Returns 0 or -1.
+ * Adds a record in the open change: fx_case_prepare_record()
+ * then fx_case_store_record(). On success rec gets its id. *added is 0 for a record
+ * already there. Returns 0 or -1 (reported, with where).
  */
 int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where,
 		       int *added);
+
+/*
+ * A record made ready to store: checked, sealed, encoded, with nothing
+ * borrowed from the JSON it came from. _INIT/_release pair; one prep can
+ * be prepared again and again, reusing its memory.
+ */
+struct fx_case_prep {
+	const char *line;   /* the canonical line, id included, no newline */
+	size_t len;
+	const char *type;
+	const char *device; /* NULL when the record has none */
+	const char *text;   /* what the full-text index gets (fx_case_fts_add) */
+	int64_t ms;         /* the event time in ms since 1970, when timed */
+	int timed;
+	uint8_t id[FX_SHA256_LEN];
+	/* private */
+	size_t text_at;
+	char known[FX_SHA256_HEX]; /* the last object found in the store */
+	struct fx_buf buf;         /* holds the strings above */
+};
+#define FX_CASE_PREP_INIT { NULL, 0, NULL, NULL, NULL, 0, 0, { 0 }, 0, "", FX_BUF_INIT }
+void fx_case_prep_release(struct fx_case_prep *p);
+
+/*
+ * Prepares rec (borrowed, not changed) for storing in c: checks it against
+ * the type registry (fx_record_check), refuses a record of another case
+ * or one whose objects (src.sha256, data.sha256) are not in the store,
+ * computes its id (an id it carries must be that one) and canonical line.
+ * Changes nothing in c: it may run in another thread than the one that
+ * changes c. Problems are reported prefixed with where. Returns 0 or -1.
+ */
+int fx_case_prepare_record(const struct fx_case *c, const json_t *rec, const char *where,
+		    struct fx_case_prep *p);
+
+/*
+ * Stores a prepared record in the open change, with its full-text index,
+ * unless a record with its id is already there (*added is then 0).
+ * Device records also update the case's device list. where (may be NULL)
+ * names the record in messages. Returns 0 or -1 (reported).
+ */
+int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where,
+		  int *added);
+
+/* Options and counts of fx_case_ingest(). */
+struct fx_case_ingest {
+	unsigned long batch; /* lines per change; 0 for FX_CASE_BATCH */
+	int quiet;           /* no progress line on stderr */
+	/* each call adds to these */
+	uint64_t added, duplicates, rejected;
+};
+#define FX_CASE_BATCH 10000
+
+/*
+ * Adds the records of one JSON Lines input (path, or "-" for standard
+ * input) to c. Every batch of lines is one change ("add": one
+ * transaction, one custody entry), whose entry names the input, the range
+ * of lines and the SHA-256 of exactly those bytes; the last batch's entry
+ * also has the SHA-256 of the whole input (file_sha256). Blank lines are
+ * part of the ranges and hashes, and are otherwise skipped. Each line is
+ * prepared (fx_case_prepare_record) and stored (fx_case_store_record); a bad one is
+ * reported as path:line and skipped. A second thread reads and prepares
+ * while this one stores, in input order, with a bounded queue between.
+ * Returns 0; 1 when the input could not be opened or lines were rejected
+ * (the rest was stored); -1 when a batch could not be stored (reported:
+ * the batches before it stay, nothing after it is read).
+ */
+int fx_case_ingest(struct fx_case *c, const char *path, struct fx_case_ingest *in);
 
 /* Notes an input or output of the change for its custody entry. */
 void fx_case_note_input(struct fx_case *c, const json_t *what);
@@ -115,7 +181,7 @@ int fx_case_device_merge(struct fx_case *c, const char *key, const json_t *data)
 struct fx_case_query {
 	const char *type;   /* NULL: any */
 	const char *device; /* NULL: any */
-	const char *since;  /* RFC 3339, inclusive; NULL: open */
+	const char *since;  /* RFC 3339 (fx_time_parse), inclusive; NULL: open */
 	const char *until;  /* RFC 3339, exclusive; NULL: open */
 	const char *text;   /* FTS5 query over text fields; NULL: none */
 	int withdrawn;      /* 0 live only, 1 withdrawn only, 2 both */

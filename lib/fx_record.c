@@ -60,31 +60,44 @@ int fx_record_seal(json_t *rec)
 	return 0;
 }
 
+int fx_record_line_buf(const json_t *rec, struct fx_buf *b, uint8_t id[FX_SHA256_LEN])
+{
+	size_t start = b->len, at, n;
+	char ins[80], hex[FX_SHA256_HEX];
+	int first, last;
+
+	/* Encode once without the id, hash, then splice the id in its sorted place. */
+	if (fx_json_canon(b, rec, FX_KEY_ID, &at) < 0) {
+		b->len = start;
+		if (b->data)
+			b->data[start] = '\0';
+		return -1;
+	}
+	fx_sha256(b->data + start, b->len - start, id);
+	fx_hex(id, FX_SHA256_LEN, hex);
+	first = b->data[at - 1] == '{';
+	last = b->data[at] == '}';
+	n = (size_t)snprintf(ins, sizeof(ins), "%s\"id\":\"%s\"%s", first ? "" : ",",
+			     hex, first && !last ? "," : "");
+	fx_buf_grow(b, n);
+	memmove(b->data + at + n, b->data + at, b->len - at + 1);
+	memcpy(b->data + at, ins, n);
+	b->len += n;
+	return 0;
+}
+
 char *fx_record_line(json_t *rec, size_t *len, char hex[FX_SHA256_HEX])
 {
 	struct fx_buf b = FX_BUF_INIT;
 	uint8_t md[FX_SHA256_LEN];
-	char ins[80];
-	size_t at, n;
-	int first, last;
 
-	/* Encode once without the id, hash, then splice the id in its sorted place. */
-	if (fx_json_canon(&b, rec, FX_KEY_ID, &at) < 0) {
+	if (fx_record_line_buf(rec, &b, md) < 0) {
 		fx_buf_release(&b);
 		fx_error("record cannot be encoded (a number that is not finite)");
 		return NULL;
 	}
-	fx_sha256(b.data, b.len, md);
 	fx_hex(md, sizeof(md), hex);
 	json_object_set_new(rec, FX_KEY_ID, json_string(hex));
-	first = b.data[at - 1] == '{';
-	last = b.data[at] == '}';
-	n = (size_t)snprintf(ins, sizeof(ins), "%s\"id\":\"%s\"%s", first ? "" : ",",
-			     hex, first && !last ? "," : "");
-	fx_buf_grow(&b, n);
-	memmove(b.data + at + n, b.data + at, b.len - at + 1);
-	memcpy(b.data + at, ins, n);
-	b.len += n;
 	if (len)
 		*len = b.len;
 	return b.data;
@@ -193,7 +206,8 @@ static int is_hex_object(const json_t *v)
 	       json_is_string(json_object_get(v, FX_KEY_HEX));
 }
 
-static void collect_text(const json_t *v, struct fx_buf *b)
+void fx_json_text_each(const json_t *v, void (*fn)(const char *s, size_t n, void *ctx),
+		       void *ctx)
 {
 	const char *key;
 	json_t *val;
@@ -203,23 +217,30 @@ static void collect_text(const json_t *v, struct fx_buf *b)
 		/* Hashes are found by id and column, not by words. */
 		if (json_string_length(v) == 64 && fx_is_sha256_hex(json_string_value(v)))
 			return;
-		if (b->len)
-			fx_buf_add(b, "\n", 1);
-		fx_buf_add(b, json_string_value(v), json_string_length(v));
+		fn(json_string_value(v), json_string_length(v), ctx);
 	} else if (json_is_object(v) && !is_hex_object(v)) {
 		json_object_foreach((json_t *)v, key, val)
-			collect_text(val, b);
+			fx_json_text_each(val, fn, ctx);
 	} else if (json_is_array(v)) {
 		for (i = 0; i < json_array_size(v); i++)
-			collect_text(json_array_get(v, i), b);
+			fx_json_text_each(json_array_get(v, i), fn, ctx);
 	}
+}
+
+static void add_text(const char *s, size_t n, void *ctx)
+{
+	struct fx_buf *b = ctx;
+
+	if (b->len)
+		fx_buf_add(b, "\n", 1);
+	fx_buf_add(b, s, n);
 }
 
 char *fx_json_text_of(const json_t *v)
 {
 	struct fx_buf b = FX_BUF_INIT;
 
-	collect_text(v, &b);
+	fx_json_text_each(v, add_text, &b);
 	if (!b.data)
 		return fx_xstrdup("");
 	return b.data;
@@ -347,6 +368,9 @@ int fx_record_check_flags(const json_t *rec, const char *where, unsigned flags)
 
 /* ---- reading ---- */
 
+/* Input is read in blocks of this size; a longer line grows the block. */
+#define READ_BLOCK (256u << 10)
+
 int fx_reader_open(struct fx_reader *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
@@ -367,52 +391,144 @@ void fx_reader_close(struct fx_reader *r)
 {
 	if (r->own && r->fp)
 		fclose(r->fp);
-	free(r->buf);
+	free(r->blk);
 	r->fp = NULL;
-	r->buf = NULL;
+	r->blk = r->buf = NULL;
+	r->pending = NULL;
 }
 
-/* Reads one line into r->buf: 1, 0 at EOF, -1 (reported) on a read error or a line too long. */
+static void feed(struct fx_reader *r, const char *p, size_t n)
+{
+	int i;
+
+	for (i = 0; i < FX_READER_HASHES; i++)
+		if (r->hash[i])
+			fx_hash_update(r->hash[i], p, n);
+}
+
+/*
+ * Feeds the line read last to the digests, its newline put back where
+ * the line's NUL was.
+ */
+static void feed_pending(struct fx_reader *r)
+{
+	if (!r->pending)
+		return;
+	if (r->pending_nl)
+		((char *)r->pending)[r->pending_len - 1] = '\n';
+	feed(r, r->pending, r->pending_len);
+	r->pending = NULL;
+}
+
+/*
+ * Reads more input after what is there, first moving the unread bytes
+ * to the front (or growing the block when they fill it). Keeps a byte
+ * free for a NUL. Returns 1, 0 at the end, -1 on a read error (errno).
+ */
+static int fill(struct fx_reader *r)
+{
+	size_t n;
+
+	if (r->eof)
+		return 0;
+	if (r->pos) {
+		memmove(r->blk, r->blk + r->pos, r->blk_len - r->pos);
+		r->blk_len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->blk_len + 1 >= r->blk_cap) {
+		r->blk_cap = r->blk_cap ? r->blk_cap * 2 : READ_BLOCK;
+		r->blk = fx_xrealloc(r->blk, r->blk_cap);
+	}
+	n = fread(r->blk + r->blk_len, 1, r->blk_cap - r->blk_len - 1, r->fp);
+	r->blk_len += n;
+	if (n)
+		return 1;
+	if (ferror(r->fp))
+		return -1;
+	r->eof = 1;
+	return 0;
+}
+
+/*
+ * Skips the rest of a line longer than FX_RECORD_MAX_LINE, feeding it to
+ * the digests, and reports it.
+ */
+static int skip_long_line(struct fx_reader *r)
+{
+	const char *nl;
+	size_t n;
+	int rc;
+
+	for (;;) {
+		nl = memchr(r->blk + r->pos, '\n', r->blk_len - r->pos);
+		n = nl ? (size_t)(nl - (r->blk + r->pos)) + 1 : r->blk_len - r->pos;
+		feed(r, r->blk + r->pos, n);
+		r->pos += n;
+		if (nl)
+			break;
+		rc = fill(r);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			r->done = 1;
+			r->bad++;
+			return fx_error_errno("%s:%lu: cannot read", r->name, r->line + 1);
+		}
+	}
+	r->line++;
+	r->bad++;
+	return fx_error("%s:%lu: line longer than %u bytes", r->name, r->line,
+			FX_RECORD_MAX_LINE);
+}
+
+/*
+ * Reads one line: r->buf points at it in the block, NUL-terminated, and
+ * it is left pending for the digests. Returns 1, 0 at the end, -1
+ * (reported) on a read error or a line too long.
+ */
 static int read_line(struct fx_reader *r, int *complete)
 {
-	int c;
+	const char *nl;
+	size_t seen = 0, n;
+	int rc;
 
+	feed_pending(r);
 	r->len = 0;
 	*complete = 0;
 	if (r->done)
 		return 0;
 	for (;;) {
-		c = getc_unlocked(r->fp);
-		if (c == EOF)
-			break;
-		if (c == '\n') {
+		n = r->blk_len - r->pos;
+		nl = memchr(r->blk + r->pos + seen, '\n', n - seen);
+		if (nl) {
 			*complete = 1;
+			n = (size_t)(nl - (r->blk + r->pos));
 			break;
 		}
-		if (r->len + 2 > r->cap) {
-			if (r->cap >= FX_RECORD_MAX_LINE) {
-				/* Skip the rest of an absurd line, then report it. */
-				while ((c = getc_unlocked(r->fp)) != EOF && c != '\n')
-					;
-				r->line++;
-				r->bad++;
-				return fx_error("%s:%lu: line longer than %u bytes", r->name,
-						r->line, FX_RECORD_MAX_LINE);
-			}
-			r->cap = r->cap ? r->cap * 2 : 4096;
-			r->buf = fx_xrealloc(r->buf, r->cap);
+		if (n >= FX_RECORD_MAX_LINE)
+			return skip_long_line(r);
+		seen = n;
+		rc = fill(r);
+		if (rc < 0) {
+			r->done = 1;
+			r->bad++;
+			return fx_error_errno("%s:%lu: cannot read", r->name, r->line + 1);
 		}
-		r->buf[r->len++] = (char)c;
+		if (rc == 0) {
+			if (r->blk_len == r->pos)
+				return 0;
+			n = r->blk_len - r->pos;
+			break;
+		}
 	}
-	if (ferror(r->fp)) {
-		r->bad++;
-		r->done = 1;
-		return fx_error_errno("%s:%lu: cannot read", r->name, r->line + 1);
-	}
-	if (c == EOF && r->len == 0)
-		return 0;
-	if (r->buf)
-		r->buf[r->len] = '\0';
+	r->buf = r->blk + r->pos;
+	r->len = n;
+	r->buf[n] = '\0';
+	r->pending = r->buf;
+	r->pending_len = n + (size_t)*complete;
+	r->pending_nl = *complete;
+	r->pos += r->pending_len;
 	r->line++;
 	return 1;
 }
@@ -428,8 +544,10 @@ static int next(struct fx_reader *r, json_t **rec, int check)
 		n = read_line(r, &complete);
 		if (n <= 0)
 			return n;
-		if (r->len == 0 || strspn(r->buf, " \t\r") == r->len)
+		if (r->len == 0 || strspn(r->buf, " \t\r") == r->len) {
+			feed_pending(r);
 			continue;
+		}
 		break;
 	}
 	snprintf(where, sizeof(where), "%s:%lu", r->name, r->line);

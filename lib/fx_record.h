@@ -16,6 +16,7 @@
 #ifndef FX_RECORD_H
 #define FX_RECORD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -122,6 +123,17 @@ int fx_record_seal(json_t *rec);
  */
 char *fx_record_line(json_t *rec, size_t *len, char hex[FX_SHA256_HEX]);
 
+struct fx_buf;
+
+/*
+ * Appends rec's canonical line, with the id its content hashes to and
+ * without a newline, to b; id gets the id's 32 bytes. rec is borrowed and
+ * left as it is (an "id" it carries is not copied: compare it with id).
+ * Returns 0, or -1 (nothing appended) for a record JSON cannot encode
+ * (a number that is not finite); nothing is reported.
+ */
+int fx_record_line_buf(const json_t *rec, struct fx_buf *b, uint8_t id[FX_SHA256_LEN]);
+
 /*
  * Seals rec and writes it as one canonical line. Borrows rec. Returns 0,
  * or -1 after reporting a failed write.
@@ -145,10 +157,14 @@ json_t *fx_json_hex(const void *bytes, size_t len);
 char *fx_json_dump(const json_t *v);
 
 /*
- * Collects every text string under v (recursively; {"hex":…} and hash
- * values skipped) into one newline-separated buffer for full-text search.
- * Caller frees.
+ * Calls fn with every text string under v, recursively, in order
+ * ({"hex":…} values and SHA-256 hex strings skipped): what full-text
+ * search indexes. The strings are borrowed from v.
  */
+void fx_json_text_each(const json_t *v, void (*fn)(const char *s, size_t n, void *ctx),
+		       void *ctx);
+
+/* The strings of fx_json_text_each(), newline-separated. Caller frees. */
 char *fx_json_text_of(const json_t *v);
 
 /* ---- reading JSON Lines ---- */
@@ -156,15 +172,31 @@ char *fx_json_text_of(const json_t *v);
 /*
  * A line reader that names file:line in every message and goes on after
  * a bad line. _open/_close pair; the struct lives with the caller.
+ *
+ * The optional digests in hash[] (set by the caller, borrowed) see every
+ * byte of the input exactly once, blank and bad lines included, each line
+ * with its newline when it has one: a line is fed to them when the reader
+ * moves past it, a blank line as it is skipped and a returned line on the
+ * next call. So between two calls a caller can finish one digest and start
+ * the next to hash a range of lines (1 to r->line - 1 when a line was just
+ * returned; after the call that returns 0, every line: the whole input).
  */
+#define FX_READER_HASHES 2
 struct fx_reader {
 	FILE *fp;
 	const char *name;      /* "stdin" or the path; borrowed */
 	unsigned long line;    /* number of the line just read */
-	char *buf;             /* the raw line, without its newline */
-	size_t cap, len;
+	char *buf;             /* the raw line, without its newline, NUL-terminated */
+	size_t len;
 	unsigned long bad;     /* bad lines reported so far */
-	int own, done;
+	struct fx_hash *hash[FX_READER_HASHES];
+	/* private */
+	char *blk;             /* bytes read and not yet returned start at blk + pos */
+	size_t blk_cap, blk_len, pos;
+	const char *pending;   /* the returned line, not yet fed to hash[] */
+	size_t pending_len;
+	int pending_nl;        /* it ended with a newline (now its NUL) */
+	int own, eof, done;
 };
 
 /* path "-" reads stdin. Returns 0 or -1 (reported). */

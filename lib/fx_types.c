@@ -216,6 +216,7 @@ static const struct fx_field verification_fields[] = {
 	{ "records", FX_F_INT, 1, "records checked" },
 	{ "objects", FX_F_INT, 1, "objects re-hashed" },
 	{ "bytes", FX_F_INT, 0, "bytes re-hashed" },
+	{ "unreferenced", FX_F_INT, 0, "objects no custody entry names (a warning, not a problem)" },
 	{ "root", FX_F_SHA256, 0, "custody Merkle root recomputed" },
 	{ "problems", FX_F_ARRAY, 1, "each problem found, in order" },
 	{ NULL, 0, 0, NULL },

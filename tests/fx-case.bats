@@ -84,16 +84,53 @@ load test_helper
 
 @test "add: ingests records, one custody entry per batch, with the hash of its lines" {
 	make_case
-	synth_records 25 >in.jsonl
+	# A blank line inside the first batch and two at the end: they are part
+	# of the batches' line ranges and hashes, and of the file's hash.
+	{ synth_records 25 | sed '4a\\'; echo; echo; } >in.jsonl
+	[ "$(wc -l <in.jsonl)" -eq 28 ]
 	run --separate-stderr fx-case -C case add --batch 10 in.jsonl
 	assert_success
 	[[ "$stderr" == *"added 25 records, 0 already in the case, 0 rejected"* ]]
 	[ "$(fx-case -C case list --type note | wc -l)" -eq 25 ]
 	fx-case -C case log | jq -c 'select(.data.action == "add") | .data.inputs[0]' >adds
 	[ "$(wc -l <adds)" -eq 3 ]
-	[ "$(sed -n 1p adds | jq -r .lines)" = 1-10 ]
-	[ "$(sed -n 1p adds | jq -r .sha256)" = "$(sed -n 1,10p in.jsonl | sha256sum | cut -d' ' -f1)" ]
+	[ "$(jq -r .lines adds | paste -sd,)" = 1-11,12-21,22-28 ]
+	[ "$(sed -n 1p adds | jq -r .sha256)" = "$(sed -n 1,11p in.jsonl | sha256sum | cut -d' ' -f1)" ]
+	[ "$(sed -n 2p adds | jq -r .sha256)" = "$(sed -n 12,21p in.jsonl | sha256sum | cut -d' ' -f1)" ]
+	[ "$(sed -n 3p adds | jq -r .sha256)" = "$(sed -n 22,28p in.jsonl | sha256sum | cut -d' ' -f1)" ]
+	[ "$(sed -n 1,2p adds | jq -r .file_sha256 | paste -sd,)" = null,null ]
 	[ "$(sed -n 3p adds | jq -r .file_sha256)" = "$(sha256sum <in.jsonl | cut -d' ' -f1)" ]
+}
+
+@test "add: the hashes are of the input's bytes exactly: no final newline, a full last batch" {
+	make_case
+	# No newline at the end: none is added to the hashes.
+	synth_records 3 | head -c -1 >a.jsonl
+	# Exactly two batches: the second is the last, and names the file's hash.
+	synth_records 20 | sed 's/note number/other note/' >b.jsonl
+	run --separate-stderr fx-case -C case add --batch 10 a.jsonl b.jsonl
+	assert_success
+	[[ "$stderr" == *"added 23 records"* ]]
+	fx-case -C case log | jq -c 'select(.data.action == "add") | .data.inputs[0]' >adds
+	[ "$(jq -r '.path + ":" + .lines' adds | paste -sd,)" = a.jsonl:1-3,b.jsonl:1-10,b.jsonl:11-20 ]
+	[ "$(sed -n 1p adds | jq -r .sha256)" = "$(sha256sum <a.jsonl | cut -d' ' -f1)" ]
+	[ "$(sed -n 1p adds | jq -r .file_sha256)" = "$(sha256sum <a.jsonl | cut -d' ' -f1)" ]
+	[ "$(sed -n 3p adds | jq -r .sha256)" = "$(sed -n 11,20p b.jsonl | sha256sum | cut -d' ' -f1)" ]
+	[ "$(sed -n 3p adds | jq -r .file_sha256)" = "$(sha256sum <b.jsonl | cut -d' ' -f1)" ]
+	# Standard input is hashed the same way.
+	synth_records 2 | sed 's/note number/stdin note/' | head -c -1 >c.jsonl
+	fx-case -q -C case add <c.jsonl
+	[ "$(fx-case -C case log | tail -1 | jq -r '.data.inputs[0] | .path + " " + .file_sha256')" = "stdin $(sha256sum <c.jsonl | cut -d' ' -f1)" ]
+	run fx-case -q -C case verify
+	assert_success
+}
+
+@test "add: an input with only blank lines changes nothing" {
+	make_case
+	printf '\n \n\n' >blank.jsonl
+	run --separate-stderr fx-case -C case add blank.jsonl
+	assert_success
+	[ "$(fx-case -C case log | wc -l)" -eq 1 ]
 }
 
 @test "add: a rerun adds nothing twice (dedupe by id)" {
@@ -291,12 +328,45 @@ load test_helper
 @test "verify: a corrupt case.db is reported, not trusted" {
 	make_case
 	synth_records 200 | fx-case -q -C case add
-	# Overwrite the middle of the database file with garbage.
+	# Overwrite a page in the middle of the database file with garbage.
 	size=$(stat -c %s case/case.db)
-	dd if=/dev/urandom of=case/case.db bs=1 seek=$((size / 2)) count=4096 conv=notrunc 2>/dev/null
+	page=$(sqlite3 case/case.db "PRAGMA page_size")
+	dd if=/dev/urandom of=case/case.db bs="$page" seek=$((size / page / 2)) count=1 conv=notrunc 2>/dev/null
 	run --separate-stderr fx-case -C case verify
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"case.db"* ]]
+}
+
+@test "verify: an object no custody entry names is a warning, not a failure" {
+	make_case
+	# What a kill -9 between storing an object and committing leaves behind.
+	printf 'stray evidence' >stray
+	h=$(sha256sum <stray | cut -d' ' -f1)
+	mkdir -p "case/objects/${h:0:2}" && cp stray "case/objects/${h:0:2}/${h:2}"
+	run --separate-stderr fx-case -C case verify
+	assert_success
+	[[ "$stderr" == *"warning: case: object $h is not named by any custody entry"* ]]
+	[ "$(jq -r .data.ok <<<"$output")" = true ]
+	[ "$(jq -r .data.unreferenced <<<"$output")" = 1 ]
+	[ "$(jq -r .data.objects <<<"$output")" = 1 ]
+	# A changed one is still a problem.
+	chmod u+w "case/objects/${h:0:2}/${h:2}" && echo x >>"case/objects/${h:0:2}/${h:2}"
+	run --separate-stderr fx-case -C case verify
+	assert_failure 1
+	[[ "$stderr" == *"object $h was changed"* ]]
+}
+
+@test "verify: an index column that disagrees with its record is named" {
+	make_case
+	synth_records 3 | fx-case -q -C case add
+	sqlite3 case/case.db "UPDATE records SET ms = ms + 1 WHERE n = 3"
+	run --separate-stderr fx-case -C case verify
+	assert_failure 1
+	[[ "$stderr" == *"(row 3): its index columns were changed"* ]]
+	sqlite3 case/case.db "UPDATE records SET ms = ms - 1 WHERE n = 3; UPDATE records SET idk = idk + 1 WHERE n = 2"
+	run --separate-stderr fx-case -C case verify
+	assert_failure 1
+	[[ "$stderr" == *"(row 2): its index key was changed"* ]]
 }
 
 @test "verify: a file that is not a database exits 2 naming it" {

@@ -37,7 +37,7 @@ struct fx_case {
 	uint64_t added, duplicates;
 	char last_object[FX_SHA256_HEX]; /* one-entry cache for object checks */
 
-	sqlite3_stmt *ins_record, *ins_text, *ins_object, *find_id;
+	sqlite3_stmt *ins_record, *ins_text, *ins_object, *find_key, *find_nokey;
 };
 
 /*
@@ -58,9 +58,11 @@ sqlite3_stmt *fx_case_prepare(struct fx_case *c, const char *sql);
  * spaces between words: every CJK character is indexed as a token of its
  * own, and a CJK run in a query becomes a phrase of those characters, so
  * any substring (a two-character word like 转账 too) is found.
- * fx_case_fts_text() spaces out the text to index; fx_case_fts_query()
- * rewrites a query. Both return malloc'd strings.
+ * fx_case_fts_add() appends n bytes of text to index to b, spaced out;
+ * fx_case_fts_text() does the same into a new string and
+ * fx_case_fts_query() rewrites a query (both malloc'd; caller frees).
  */
+void fx_case_fts_add(struct fx_buf *b, const char *s, size_t n);
 char *fx_case_fts_text(const char *text);
 char *fx_case_fts_query(const char *query);
 

@@ -107,16 +107,6 @@ void fx_case_note_output(struct fx_case *c, const json_t *what)
 		json_array_append(c->outputs, (json_t *)what);
 }
 
-static int object_known(struct fx_case *c, const char *hex)
-{
-	if (strcmp(c->last_object, hex) == 0)
-		return 1;
-	if (!fx_store_has(c->store, hex))
-		return 0;
-	memcpy(c->last_object, hex, FX_SHA256_HEX);
-	return 1;
-}
-
 void fx_case_note_object(struct fx_case *c, const char *hex)
 {
 	sqlite3_stmt *st;
@@ -147,16 +137,11 @@ void fx_case_note_object(struct fx_case *c, const char *hex)
 	sqlite3_reset(st);
 }
 
-static int prepare_inserts(struct fx_case *c)
+/* ---- adding a record: prepare (no case state changed), then store ---- */
+
+void fx_case_prep_release(struct fx_case_prep *p)
 {
-	if (!c->ins_record)
-		c->ins_record = fx_case_prepare(c, "INSERT INTO records(id, type, device, time,"
-						   " entry, line, idk) VALUES(?, ?, ?, ?, ?, ?, ?)");
-	if (!c->find_id)
-		c->find_id = fx_case_prepare(c, "SELECT 1 FROM records WHERE idk = ? AND id = ?");
-	if (!c->ins_text)
-		c->ins_text = fx_case_prepare(c, "INSERT INTO records_text(rowid, text) VALUES(?, ?)");
-	return c->ins_record && c->ins_text && c->find_id ? 0 : -1;
+	fx_buf_release(&p->buf);
 }
 
 static const char *str_or_null(const json_t *rec, const char *key)
@@ -164,106 +149,212 @@ static const char *str_or_null(const json_t *rec, const char *key)
 	return json_string_value(json_object_get(rec, key));
 }
 
-int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where, int *added)
+/* Whether the store holds hex; p->known caches the last object found. */
+static int object_known(const struct fx_case *c, struct fx_case_prep *p, const char *hex)
 {
-	const char *rcase, *sha, *type, *dev, *t;
-	char hex[FX_SHA256_HEX], *line, *text;
+	if (strcmp(p->known, hex) == 0)
+		return 1;
+	if (!fx_store_has(c->store, hex))
+		return 0;
+	memcpy(p->known, hex, FX_SHA256_HEX);
+	return 1;
+}
+
+static void add_text(const char *s, size_t n, void *ctx)
+{
+	struct fx_case_prep *p = ctx;
+
+	if (p->buf.len > p->text_at)
+		fx_buf_add(&p->buf, "\n", 1);
+	fx_case_fts_add(&p->buf, s, n);
+}
+
+/* Appends s and a NUL to p's buffer; returns where it starts. */
+static size_t add_str(struct fx_case_prep *p, const char *s)
+{
+	size_t at = p->buf.len;
+
+	fx_buf_add(&p->buf, s, strlen(s) + 1);
+	return at;
+}
+
+int fx_case_prepare_record(const struct fx_case *c, const json_t *rec, const char *where,
+		    struct fx_case_prep *p)
+{
+	const char *rcase, *sha, *t;
 	const json_t *id;
-	uint8_t raw[32];
-	size_t len;
+	char hex[FX_SHA256_HEX];
+	size_t type_at, device_at = 0;
+
+	if (fx_record_check_flags(rec, where, FX_CHECK_NO_ID) < 0)
+		return -1;
+	rcase = str_or_null(rec, FX_KEY_CASE);
+	if (rcase && strcmp(rcase, c->id) != 0)
+		return fx_error("%s: record belongs to case '%s', not '%s'", where, rcase, c->id);
+	sha = str_or_null(json_object_get(rec, FX_KEY_SRC), FX_SRC_SHA256);
+	if (sha && !object_known(c, p, sha))
+		return fx_error("%s: the source object %s is not in the case"
+				" (acquire the evidence into the case first)", where, sha);
+	sha = str_or_null(json_object_get(rec, FX_KEY_DATA), "sha256");
+	if (sha && fx_is_sha256_hex(sha) && !object_known(c, p, sha))
+		return fx_error("%s: the object %s is not in the case", where, sha);
+
+	p->buf.len = 0;
+	if (fx_record_line_buf(rec, &p->buf, p->id) < 0)
+		return fx_error("%s: record cannot be encoded (a number that is not finite)",
+				where);
+	p->len = p->buf.len;
+	fx_buf_add(&p->buf, "", 1);
+	id = json_object_get(rec, FX_KEY_ID);
+	if (id && (!json_is_string(id) ||
+		   strcmp(json_string_value(id), fx_hex(p->id, 32, hex)) != 0))
+		return fx_error("%s: id does not match the record's content"
+				" (changed after it was made?)", where);
+	type_at = add_str(p, str_or_null(rec, FX_KEY_TYPE));
+	if (str_or_null(rec, FX_KEY_DEVICE))
+		device_at = add_str(p, str_or_null(rec, FX_KEY_DEVICE));
+	p->text_at = p->buf.len;
+	fx_json_text_each(json_object_get(rec, FX_KEY_DATA), add_text, p);
+	fx_buf_add(&p->buf, "", 1);
+	/* fx_record_check_flags() has parsed it already: this cannot fail. */
+	t = str_or_null(rec, FX_KEY_TIME);
+	p->timed = t && fx_time_parse(t, &p->ms) == 0;
+	p->line = p->buf.data;
+	p->type = p->buf.data + type_at;
+	p->device = device_at ? p->buf.data + device_at : NULL;
+	p->text = p->buf.data + p->text_at;
+	return 0;
+}
+
+static int prepare_inserts(struct fx_case *c)
+{
+	/* OR IGNORE: a record whose key is taken is not an error, see below. */
+	if (!c->ins_record)
+		c->ins_record = fx_case_prepare(c, "INSERT OR IGNORE INTO records(id, idk, type,"
+						   " device, ms, entry, line)"
+						   " VALUES(?, ?, ?, ?, ?, ?, ?)");
+	if (!c->find_key)
+		c->find_key = fx_case_prepare(c, "SELECT id FROM records WHERE idk = ?");
+	if (!c->find_nokey)
+		c->find_nokey = fx_case_prepare(c, "SELECT 1 FROM records"
+						   " WHERE idk IS NULL AND id = ?");
+	if (!c->ins_text)
+		c->ins_text = fx_case_prepare(c, "INSERT INTO records_text(rowid, text) VALUES(?, ?)");
+	return c->ins_record && c->ins_text && c->find_key && c->find_nokey ? 0 : -1;
+}
+
+/* Inserts p's row with key idk (NULL when nokey). Returns rows inserted (0 or 1) or -1. */
+static int insert_row(struct fx_case *c, const struct fx_case_prep *p, int64_t idk, int nokey)
+{
+	sqlite3_stmt *st = c->ins_record;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, p->id, 32, SQLITE_STATIC);
+	nokey ? sqlite3_bind_null(st, 2) : sqlite3_bind_int64(st, 2, idk);
+	sqlite3_bind_text(st, 3, p->type, -1, SQLITE_STATIC);
+	p->device ? sqlite3_bind_text(st, 4, p->device, -1, SQLITE_STATIC)
+		  : sqlite3_bind_null(st, 4);
+	p->timed ? sqlite3_bind_int64(st, 5, p->ms) : sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, c->seq);
+	sqlite3_bind_text(st, 7, p->line, (int)p->len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fx_case_db_error(c, "cannot store record");
+	return sqlite3_changes(c->db);
+}
+
+/*
+ * Whether a record with p's id is already there, given that its key idk
+ * is taken: by this record, or by another whose id starts the same, in
+ * which case this one may be among those stored without a key. Returns
+ * 1, 0 or -1.
+ */
+static int already_there(struct fx_case *c, const struct fx_case_prep *p, int64_t idk)
+{
+	int rc, same = 0;
+
+	sqlite3_bind_int64(c->find_key, 1, idk);
+	rc = sqlite3_step(c->find_key);
+	if (rc == SQLITE_ROW)
+		same = sqlite3_column_bytes(c->find_key, 0) == 32 &&
+		       memcmp(sqlite3_column_blob(c->find_key, 0), p->id, 32) == 0;
+	sqlite3_reset(c->find_key);
+	if (rc != SQLITE_ROW)
+		return fx_case_db_error(c, "cannot look up record");
+	if (same)
+		return 1;
+	sqlite3_bind_blob(c->find_nokey, 1, p->id, 32, SQLITE_STATIC);
+	rc = sqlite3_step(c->find_nokey);
+	sqlite3_reset(c->find_nokey);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fx_case_db_error(c, "cannot look up record");
+	return rc == SQLITE_ROW;
+}
+
+int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where, int *added)
+{
+	int64_t idk = fx_case_idk(p->id);
 	int rc;
 
 	if (added)
 		*added = 0;
 	if (!c->in_change)
 		return fx_error("internal: no change open on '%s'", c->dir);
-	rcase = str_or_null(rec, FX_KEY_CASE);
-	if (rcase && strcmp(rcase, c->id) != 0)
-		return fx_error("%s: record belongs to case '%s', not '%s'", where, rcase, c->id);
-	sha = str_or_null(json_object_get(rec, FX_KEY_SRC), FX_SRC_SHA256);
-	if (sha && !object_known(c, sha))
-		return fx_error("%s: the source object %s is not in the case"
-				" (acquire the evidence into the case first)", where, sha);
-	sha = str_or_null(json_object_get(rec, FX_KEY_DATA), "sha256");
-	if (sha && fx_is_sha256_hex(sha) && !object_known(c, sha))
-		return fx_error("%s: the object %s is not in the case", where, sha);
-
-	id = json_object_get(rec, FX_KEY_ID);
-	if (id)
-		json_incref((json_t *)id);
-	line = fx_record_line(rec, &len, hex);
-	if (!line) {
-		json_decref((json_t *)id);
+	if (prepare_inserts(c) < 0)
 		return -1;
+	rc = insert_row(c, p, idk, 0);
+	if (rc == 0) {
+		rc = already_there(c, p, idk);
+		if (rc == 1) {
+			c->duplicates++;
+			return 0;
+		}
+		if (rc == 0)
+			rc = insert_row(c, p, idk, 1);
 	}
-	if (id && strcmp(json_string_value(id), hex) != 0) {
-		json_decref((json_t *)id);
-		free(line);
-		return fx_error("%s: id does not match the record's content"
-				" (changed after it was made?)", where);
-	}
-	json_decref((json_t *)id);
-	if (prepare_inserts(c) < 0) {
-		free(line);
+	if (rc < 0)
 		return -1;
-	}
-	type = str_or_null(rec, FX_KEY_TYPE);
-	dev = str_or_null(rec, FX_KEY_DEVICE);
-	t = str_or_null(rec, FX_KEY_TIME);
-	fx_unhex(hex, raw, 32);
-	sqlite3_bind_int64(c->find_id, 1, fx_case_idk(raw));
-	sqlite3_bind_blob(c->find_id, 2, raw, 32, SQLITE_STATIC);
-	rc = sqlite3_step(c->find_id);
-	sqlite3_reset(c->find_id);
-	if (rc == SQLITE_ROW) {
-		c->duplicates++;
-		free(line);
-		return 0;
-	}
-	if (rc != SQLITE_DONE) {
-		free(line);
-		return fx_case_db_error(c, "cannot look up record");
-	}
-	sqlite3_bind_blob(c->ins_record, 1, raw, 32, SQLITE_STATIC);
-	sqlite3_bind_text(c->ins_record, 2, type, -1, SQLITE_STATIC);
-	dev ? sqlite3_bind_text(c->ins_record, 3, dev, -1, SQLITE_STATIC)
-	    : sqlite3_bind_null(c->ins_record, 3);
-	t ? sqlite3_bind_text(c->ins_record, 4, t, -1, SQLITE_STATIC)
-	  : sqlite3_bind_null(c->ins_record, 4);
-	sqlite3_bind_int64(c->ins_record, 5, c->seq);
-	sqlite3_bind_text(c->ins_record, 6, line, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(c->ins_record, 7, fx_case_idk(raw));
-	rc = sqlite3_step(c->ins_record);
-	sqlite3_reset(c->ins_record);
-	if (rc != SQLITE_DONE) {
-		free(line);
-		return fx_case_db_error(c, "cannot store record");
-	}
-	{
-		char *plain = fx_json_text_of(json_object_get(rec, FX_KEY_DATA));
-
-		text = fx_case_fts_text(plain);
-		free(plain);
-	}
 	sqlite3_bind_int64(c->ins_text, 1, sqlite3_last_insert_rowid(c->db));
-	sqlite3_bind_text(c->ins_text, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(c->ins_text, 2, p->text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(c->ins_text);
 	sqlite3_reset(c->ins_text);
-	free(text);
-	free(line);
 	if (rc != SQLITE_DONE)
 		return fx_case_db_error(c, "cannot index record");
-	digest_add(&c->records, raw, 32);
+	digest_add(&c->records, p->id, 32);
 	c->added++;
 	if (added)
 		*added = 1;
-	if (strcmp(type, "device") == 0) {
-		const char *key = str_or_null(json_object_get(rec, FX_KEY_DATA), "key");
+	if (strcmp(p->type, "device") == 0) {
+		json_t *rec = json_loadb(p->line, p->len, JSON_ALLOW_NUL, NULL);
+		json_t *data = json_object_get(rec, FX_KEY_DATA);
+		const char *key = str_or_null(data, "key");
 
-		if (key && fx_case_device_merge(c, key, json_object_get(rec, FX_KEY_DATA)) < 0)
-			return -1;
+		rc = key ? fx_case_device_merge(c, key, data) : 0;
+		json_decref(rec);
+		if (rc < 0)
+			return where ? fx_error("%s: the device was not stored", where) : -1;
 	}
 	return 0;
+}
+
+int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where, int *added)
+{
+	struct fx_case_prep p = FX_CASE_PREP_INIT;
+	char hex[FX_SHA256_HEX];
+	int ret;
+
+	if (added)
+		*added = 0;
+	if (!c->in_change)
+		return fx_error("internal: no change open on '%s'", c->dir);
+	ret = fx_case_prepare_record(c, rec, where, &p);
+	if (ret == 0)
+		ret = fx_case_store_record(c, &p, where, added);
+	if (ret == 0)
+		json_object_set_new(rec, FX_KEY_ID, json_string(fx_hex(p.id, 32, hex)));
+	fx_case_prep_release(&p);
+	return ret;
 }
 
 int fx_case_device_merge(struct fx_case *c, const char *key, const json_t *data)

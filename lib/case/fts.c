@@ -38,43 +38,69 @@ static int is_cjk(unsigned cp)
 }
 
 /*
- * Copies s, putting a space before and after every CJK character; with
- * quote, each run of CJK characters is also wrapped in double quotes.
+ * Appends s[0..n) to b, putting a space before and after every CJK
+ * character; with quote, each run of CJK characters is also wrapped in
+ * double quotes.
  */
-static char *space_out(const char *s, int quote)
+static void space_out(struct fx_buf *b, const char *s, size_t n, int quote)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	struct fx_buf b = FX_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
 	int in_run = 0;
 	unsigned cp;
-	size_t n;
+	size_t k;
 
-	while (*p) {
-		n = utf8_next(p, &cp);
-		if (is_cjk(cp)) {
-			fx_buf_add(&b, in_run ? " " : (quote ? " \"" : " "), in_run ? 1 : (quote ? 2 : 1));
-			in_run = 1;
-			fx_buf_add(&b, p, n);
-		} else {
+	while (p < end) {
+		/* Most text is ASCII: copy a run of it at once. */
+		for (run = p; p < end && *p < 0x80; p++)
+			;
+		if (p > run) {
 			if (in_run)
-				fx_buf_add(&b, quote ? "\" " : " ", quote ? 2 : 1);
+				fx_buf_add(b, quote ? "\" " : " ", quote ? 2 : 1);
 			in_run = 0;
-			fx_buf_add(&b, p, n);
+			fx_buf_add(b, run, (size_t)(p - run));
+			continue;
 		}
-		p += n;
+		/* utf8_next() reads at most 4 bytes and stops at one that does not continue. */
+		if (end - p >= 4) {
+			k = utf8_next(p, &cp);
+		} else {
+			unsigned char tail[5] = { 0 };
+
+			memcpy(tail, p, (size_t)(end - p));
+			k = utf8_next(tail, &cp);
+		}
+		if (is_cjk(cp)) {
+			fx_buf_add(b, in_run ? " " : (quote ? " \"" : " "), in_run ? 1 : (quote ? 2 : 1));
+			in_run = 1;
+		} else if (in_run) {
+			fx_buf_add(b, quote ? "\" " : " ", quote ? 2 : 1);
+			in_run = 0;
+		}
+		fx_buf_add(b, p, k);
+		p += k;
 	}
 	if (in_run)
-		fx_buf_add(&b, quote ? "\"" : " ", 1);
-	return b.data ? b.data : fx_xstrdup("");
+		fx_buf_add(b, quote ? "\"" : " ", 1);
+}
+
+void fx_case_fts_add(struct fx_buf *b, const char *s, size_t n)
+{
+	space_out(b, s, n, 0);
 }
 
 char *fx_case_fts_text(const char *text)
 {
-	return space_out(text, 0);
+	struct fx_buf b = FX_BUF_INIT;
+
+	space_out(&b, text, strlen(text), 0);
+	return b.data ? b.data : fx_xstrdup("");
 }
 
 char *fx_case_fts_query(const char *query)
 {
+	struct fx_buf b = FX_BUF_INIT;
+
 	/* Inside a phrase the user quoted, spaces alone make the characters a phrase. */
-	return space_out(query, strchr(query, '"') == NULL);
+	space_out(&b, query, strlen(query), strchr(query, '"') == NULL);
+	return b.data ? b.data : fx_xstrdup("");
 }

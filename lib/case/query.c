@@ -14,7 +14,13 @@ int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
 	sqlite3_stmt *st;
 	const char *w = " WHERE ";
 	char *match = NULL;
+	int64_t since = 0, until = 0;
 	int rc, ret = 0;
+
+	if (q->since && fx_time_parse(q->since, &since) < 0)
+		return fx_error("'%s' is not an RFC 3339 time", q->since);
+	if (q->until && fx_time_parse(q->until, &until) < 0)
+		return fx_error("'%s' is not an RFC 3339 time", q->until);
 
 #define ADD(s) fx_buf_add(&sql, s, strlen(s))
 #define COND(s) do { ADD(w); ADD(s); w = " AND "; } while (0)
@@ -26,14 +32,14 @@ int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
 	if (q->device)
 		COND("r.device = ?2");
 	if (q->since)
-		COND("r.time >= ?3");
+		COND("r.ms >= ?3");
 	if (q->until)
-		COND("r.time < ?4");
+		COND("r.ms < ?4");
 	if (q->withdrawn == 0)
 		COND("r.withdrawn IS NULL");
 	else if (q->withdrawn == 1)
 		COND("r.withdrawn IS NOT NULL");
-	ADD(q->by_time ? " ORDER BY r.time, r.n" : " ORDER BY r.n");
+	ADD(q->by_time ? " ORDER BY r.ms, r.n" : " ORDER BY r.n");
 	if (q->limit)
 		ADD(" LIMIT ?6");
 #undef COND
@@ -47,9 +53,9 @@ int fx_case_list(struct fx_case *c, const struct fx_case_query *q,
 	if (q->device)
 		sqlite3_bind_text(st, 2, q->device, -1, SQLITE_STATIC);
 	if (q->since)
-		sqlite3_bind_text(st, 3, q->since, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, since);
 	if (q->until)
-		sqlite3_bind_text(st, 4, q->until, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, until);
 	if (q->text) {
 		match = fx_case_fts_query(q->text);
 		sqlite3_bind_text(st, 5, match, -1, SQLITE_STATIC);
@@ -94,8 +100,10 @@ json_t *fx_case_get(struct fx_case *c, const char *prefix)
 	}
 	memcpy(hi, lo, 32);
 	memset(hi + n / 2, 0xff, 32 - n / 2);
+	/* Records stored without a key (see open.c) are found by their whole id. */
 	st = fx_case_prepare(c, "SELECT line FROM records WHERE idk BETWEEN ?1 AND ?2"
-				" AND id BETWEEN ?3 AND ?4 LIMIT 2");
+				" AND id BETWEEN ?3 AND ?4 UNION ALL SELECT line FROM records"
+				" WHERE idk IS NULL AND id BETWEEN ?3 AND ?4 LIMIT 2");
 	if (!st)
 		return NULL;
 	sqlite3_bind_int64(st, 1, fx_case_idk(lo));

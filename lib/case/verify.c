@@ -13,6 +13,7 @@
 #include "case_int.h"
 #include "fx_err.h"
 #include "fx_record.h"
+#include "fx_time.h"
 #include "fx_banned.h"
 
 #define MAX_SHOWN 100
@@ -21,7 +22,8 @@ struct check {
 	struct fx_case *c;
 	json_t *problems;
 	int quiet;
-	uint64_t entries, records, objects, bytes;
+	uint64_t entries, records, objects, bytes, unreferenced;
+	sqlite3_stmt *listed; /* is an object in the objects table */
 };
 
 static void problem(struct check *k, const char *fmt, ...)
@@ -219,29 +221,65 @@ out:
 	sqlite3_finalize(objs.st);
 }
 
+/*
+ * Whether the index key column is right: the id's first 64 bits, or NULL
+ * for a record whose key another record (with another id) holds.
+ */
+static int key_ok(struct check *k, sqlite3_stmt *st, sqlite3_stmt *holder)
+{
+	const void *id = sqlite3_column_blob(st, 1);
+	int64_t want = fx_case_idk(id);
+	int ok;
+
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		return sqlite3_column_int64(st, 6) == want;
+	sqlite3_bind_int64(holder, 1, want);
+	ok = sqlite3_step(holder) == SQLITE_ROW &&
+	     !(sqlite3_column_bytes(holder, 0) == 32 &&
+	       memcmp(sqlite3_column_blob(holder, 0), id, 32) == 0);
+	sqlite3_reset(holder);
+	(void)k;
+	return ok;
+}
+
+/* Whether the ms column is the record's time (NULL when it has none). */
+static int time_ok(sqlite3_stmt *st, int col, const json_t *rec)
+{
+	const char *t = json_string_value(json_object_get(rec, FX_KEY_TIME));
+	int64_t ms;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return json_object_get(rec, FX_KEY_TIME) == NULL;
+	return t && fx_time_parse(t, &ms) == 0 &&
+	       sqlite3_column_type(st, col) == SQLITE_INTEGER && sqlite3_column_int64(st, col) == ms;
+}
+
 static void records(struct check *k)
 {
-	sqlite3_stmt *st;
-	char hex[FX_SHA256_HEX], stored[FX_SHA256_HEX], where[64];
+	sqlite3_stmt *st, *holder;
+	char hex[FX_SHA256_HEX], stored[FX_SHA256_HEX];
 	const char *v;
 	json_t *rec;
 	int64_t n;
 
-	st = fx_case_prepare(k->c, "SELECT n, id, type, device, time, line, idk FROM records"
+	st = fx_case_prepare(k->c, "SELECT n, id, type, device, ms, line, idk FROM records"
 				   " ORDER BY n");
-	if (!st)
+	holder = fx_case_prepare(k->c, "SELECT id FROM records WHERE idk = ?");
+	if (!st || !holder) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(holder);
 		return;
+	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		k->records++;
 		n = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_bytes(st, 1) == 32) {
 			fx_hex(sqlite3_column_blob(st, 1), 32, stored);
-			if (sqlite3_column_int64(st, 6) != fx_case_idk(sqlite3_column_blob(st, 1)))
+			if (!key_ok(k, st, holder))
 				problem(k, "record %s (row %lld): its index key was changed", stored,
 					(long long)n);
 		} else
 			snprintf(stored, sizeof(stored), "(no id)");
-		snprintf(where, sizeof(where), "record %lld", (long long)n);
 		rec = json_loads((const char *)sqlite3_column_text(st, 5), JSON_ALLOW_NUL, NULL);
 		if (!rec) {
 			problem(k, "record %s (row %lld) is not valid JSON", stored, (long long)n);
@@ -259,7 +297,7 @@ static void records(struct check *k)
 	 ? json_object_get(rec, key) == NULL \
 	 : (v = json_string_value(json_object_get(rec, key))) && \
 	   strcmp(v, (const char *)sqlite3_column_text(st, col)) == 0)
-			if (!SAME(2, FX_KEY_TYPE) || !SAME(3, FX_KEY_DEVICE) || !SAME(4, FX_KEY_TIME))
+			if (!SAME(2, FX_KEY_TYPE) || !SAME(3, FX_KEY_DEVICE) || !time_ok(st, 4, rec))
 				problem(k, "record %s (row %lld): its index columns were changed",
 					stored, (long long)n);
 #undef SAME
@@ -267,6 +305,7 @@ static void records(struct check *k)
 		json_decref(rec);
 	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(holder);
 }
 
 static int rehash(const char *hex, uint64_t size, void *ctx)
@@ -276,6 +315,20 @@ static int rehash(const char *hex, uint64_t size, void *ctx)
 	uint64_t n;
 
 	k->objects++;
+	/*
+	 * An object no entry names is not evidence of the case: a change that
+	 * stored it was interrupted (kill -9) before it committed. Say so.
+	 */
+	if (k->listed) {
+		sqlite3_bind_text(k->listed, 1, hex, -1, SQLITE_STATIC);
+		if (sqlite3_step(k->listed) == SQLITE_DONE) {
+			k->unreferenced++;
+			if (!k->quiet)
+				fx_warn("%s: object %s is not named by any custody entry"
+					" (left by an interrupted change?)", k->c->dir, hex);
+		}
+		sqlite3_reset(k->listed);
+	}
 	if (fx_sha256_file(path, got, &n) < 0)
 		problem(k, "object %s cannot be read", hex);
 	else if (strcmp(got, hex) != 0)
@@ -290,7 +343,10 @@ static void objects(struct check *k)
 	sqlite3_stmt *st;
 	const char *hex;
 
+	k->listed = fx_case_prepare(k->c, "SELECT 1 FROM objects WHERE sha256 = ?");
 	fx_store_foreach(fx_case_store(k->c), rehash, k);
+	sqlite3_finalize(k->listed);
+	k->listed = NULL;
 	st = fx_case_prepare(k->c, "SELECT sha256 FROM objects ORDER BY n");
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		hex = (const char *)sqlite3_column_text(st, 0);
@@ -315,9 +371,10 @@ int fx_case_verify(struct fx_case *c, int quiet, json_t **result)
 	custody(&k);
 	records(&k);
 	objects(&k);
-	r = json_pack("{s:b,s:I,s:I,s:I,s:I}", "ok", json_array_size(k.problems) == 0,
+	r = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I}", "ok", json_array_size(k.problems) == 0,
 		      "entries", (json_int_t)k.entries, "records", (json_int_t)k.records,
-		      "objects", (json_int_t)k.objects, "bytes", (json_int_t)k.bytes);
+		      "objects", (json_int_t)k.objects, "bytes", (json_int_t)k.bytes,
+		      "unreferenced", (json_int_t)k.unreferenced);
 	if (fx_case_head(c, &size, root) == 0)
 		json_object_set_new(r, "root", json_string(fx_hex(root, 32, hex)));
 	json_object_set_new(r, "problems", k.problems);

@@ -194,6 +194,133 @@ FX_TEST(test_reader_names_lines_and_goes_on)
 	fx_reader_close(&r);
 }
 
+static void hex_of(struct fx_hash *h, char hex[FX_SHA256_HEX])
+{
+	uint8_t md[32];
+
+	fx_hash_final(h, md);
+	fx_hex(md, 32, hex);
+}
+
+static void sha_of(const char *s, size_t n, char hex[FX_SHA256_HEX])
+{
+	uint8_t md[32];
+
+	fx_sha256(s, n, md);
+	fx_hex(md, 32, hex);
+}
+
+FX_TEST(test_reader_hashes_every_byte)
+{
+	static const char text[] = "{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"a\"}}\n"
+				   "\n"
+				   " \t\r\n"
+				   "{broken\n"
+				   "{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"b\"}}";
+	char path[4096], got[FX_SHA256_HEX], want[FX_SHA256_HEX];
+	struct fx_reader r;
+	json_t *rec = NULL;
+	FILE *f;
+	const char *third;
+
+	snprintf(path, sizeof(path), "%s/h.jsonl", t_tmpdir());
+	f = fopen(path, "w");
+	fwrite(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	CHECK(fx_reader_open(&r, path) == 0);
+	r.hash[0] = fx_hash_new(FX_HASH_SHA256);
+	r.hash[1] = fx_hash_new(FX_HASH_SHA256);
+	CHECK_INT(fx_reader_next(&r, &rec), 1);
+	json_decref(rec);
+	CHECK_STR(r.buf, "{\"v\":1,\"type\":\"note\",\"tool\":\"t\",\"data\":{\"text\":\"a\"}}");
+	t_mute_stderr();
+	CHECK_INT(fx_reader_next(&r, &rec), -1);
+	t_unmute_stderr();
+	/* Line 4 was just returned: the digests have seen lines 1 to 3 exactly. */
+	CHECK_INT(r.line, 4);
+	third = strstr(text, "{broken");
+	hex_of(r.hash[1], got);
+	sha_of(text, (size_t)(third - text), want);
+	CHECK_STR(got, want);
+	CHECK_INT(fx_reader_next(&r, &rec), 1);
+	json_decref(rec);
+	CHECK_INT(r.len, strlen(r.buf));
+	CHECK_INT(fx_reader_next(&r, &rec), 0);
+	/* Lines 4 and 5, the last without a newline: none is made up. */
+	hex_of(r.hash[1], got);
+	sha_of(third, strlen(third), want);
+	CHECK_STR(got, want);
+	hex_of(r.hash[0], got);
+	sha_of(text, sizeof(text) - 1, want);
+	CHECK_STR(got, want);
+	CHECK_INT(r.line, 5);
+	fx_hash_free(r.hash[0]);
+	fx_hash_free(r.hash[1]);
+	fx_reader_close(&r);
+}
+
+FX_TEST(test_reader_lines_across_blocks)
+{
+	char path[4096], got[FX_SHA256_HEX], want[FX_SHA256_HEX];
+	struct fx_buf all = FX_BUF_INIT;
+	struct fx_reader r;
+	json_t *rec;
+	FILE *f;
+	char line[1200];
+	int i, n = 0, ok = 1;
+
+	/* Lines of many lengths, so that some straddle the 256 KiB read blocks. */
+	for (i = 0; i < 2000; i++) {
+		int k = snprintf(line, sizeof(line), "{\"v\":1,\"type\":\"note\",\"tool\":\"t\","
+				 "\"data\":{\"text\":\"%d %0*d\"}}\n", i, i % 1000, 0);
+
+		fx_buf_add(&all, line, (size_t)k);
+	}
+	snprintf(path, sizeof(path), "%s/long.jsonl", t_tmpdir());
+	f = fopen(path, "w");
+	fwrite(all.data, 1, all.len, f);
+	fclose(f);
+	CHECK(fx_reader_open(&r, path) == 0);
+	r.hash[0] = fx_hash_new(FX_HASH_SHA256);
+	while (fx_reader_next(&r, &rec) == 1) {
+		snprintf(line, sizeof(line), "%d ", n);
+		if (strncmp(json_string_value(json_object_get(json_object_get(rec, "data"), "text")),
+			    line, strlen(line)) != 0)
+			ok = 0;
+		n++;
+		json_decref(rec);
+	}
+	CHECK(ok);
+	CHECK_INT(n, 2000);
+	hex_of(r.hash[0], got);
+	sha_of(all.data, all.len, want);
+	CHECK_STR(got, want);
+	fx_hash_free(r.hash[0]);
+	fx_reader_close(&r);
+	fx_buf_release(&all);
+}
+
+FX_TEST(test_record_line_buf_appends_and_leaves_rec_alone)
+{
+	json_t *rec = fx_record_new("note", "c", "t");
+	struct fx_buf b = FX_BUF_INIT;
+	uint8_t id[32];
+	char hex[FX_SHA256_HEX], want[FX_SHA256_HEX], *line;
+
+	json_object_set_new(json_object_get(rec, "data"), "text", json_string("x"));
+	fx_buf_add(&b, "prefix", 6);
+	CHECK(fx_record_line_buf(rec, &b, id) == 0);
+	CHECK(json_object_get(rec, "id") == NULL);
+	CHECK(fx_record_id(rec, want) == 0);
+	CHECK_STR(fx_hex(id, 32, hex), want);
+	line = fx_record_line(rec, NULL, hex);
+	CHECK_STR(b.data + 6, line);
+	CHECK(strncmp(b.data, "prefix", 6) == 0);
+	free(line);
+	fx_buf_release(&b);
+	json_decref(rec);
+}
+
 FX_TEST(test_types_registry_sorted_and_complete)
 {
 	const struct fx_type *t;
