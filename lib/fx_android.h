@@ -72,6 +72,13 @@ int fx_android_has_table(sqlite3 *db, const char *name);
 char *fx_android_bytes(struct fx_android *a, const struct fx_afile *f, size_t max, size_t *len);
 
 /*
+ * Opens the object of f read-only, for parsers that read large files in
+ * parts (pread) instead of whole. Returns the descriptor (caller closes),
+ * or -1 after reporting (counted as a problem).
+ */
+int fx_android_open(struct fx_android *a, const struct fx_afile *f);
+
+/*
  * A new record of type with its envelope: case, device, tool, and src
  * (sha256 and path of f; table and rowid when table is not NULL). New
  * reference; fill data, set time, then fx_android_emit().

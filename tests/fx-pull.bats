@@ -273,3 +273,341 @@ PY
 	[[ "$stderr" == *"data/system/packages.xml"*"offset"* ]]
 	[ "$(jq -r 'select(.type == "sms")' <<<"$output" | jq -s length)" -eq 4 ]
 }
+
+# ---- browsers and web storage ----
+
+@test "android: plaso's Chrome History: its visit with the transition decoded, its download" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID"
+	hist=$(grep '"path":"plaso/data/data/com.android.chrome/app_chrome/Default/History"' <<<"$output")
+	visit=$(jq -c 'select(.type == "visit")' <<<"$hist")
+	[ "$(wc -l <<<"$visit")" -eq 1 ]
+	[ "$(jq -r '[.data.url, .data.visit_count, .data.transition, .data.transition_core, (.data.transition_qualifiers | join(","))] | join("|")' <<<"$visit")" = \
+		"https://raw.githubusercontent.com/dfirlabs/chrome-specimens/master/generate-specimens.sh|1|805306374|auto_toplevel|chain_start,chain_end" ]
+	# 13161017332037692 µs since 1601, kept exactly (jq would round it)
+	grep -q '"time_raw":13161017332037692,"time_unit":"webkit_us"' <<<"$visit"
+	[ "$(jq -r '.time + " " + .src.table + " " + (.src.rowid | tostring) + " " + .data.browser' <<<"$visit")" = \
+		"2018-01-21T14:08:52.037Z visits 1 Chrome" ]
+	dl=$(jq -c 'select(.type == "download")' <<<"$hist")
+	[ "$(jq -r '[.data.target_path, .data.received_bytes, .data.total_bytes, .data.state, .data.state_raw] | join("|")' <<<"$dl")" = \
+		"/home/ubuntu/Downloads/plaso-20171231.1.win32.msi|3080192|3080192|complete|1" ]
+	[ "$(jq -r .data.tab_url <<<"$dl")" = \
+		"https://raw.githubusercontent.com/log2timeline/l2tbinaries/master/win32/plaso-20171231.1.win32.msi" ]
+	[ "$(jq -r '.data.url_chain | length' <<<"$dl")" -eq 1 ]
+	[ "$(jq -r .src.sha256 <<<"$dl")" = \
+		"$(sha256sum "$ANDROID/plaso/data/data/com.android.chrome/app_chrome/Default/History" | cut -d' ' -f1)" ]
+}
+
+@test "android: plaso's Chrome Cookies and Web Data: 5 cookies kept encrypted, 3 autofill entries" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID"
+	cookies=$(jq -c 'select(.type == "cookie" and .data.browser == "Chrome")' <<<"$output")
+	[ "$(jq -r '.data.host + " " + .data.name' <<<"$cookies" | sort | paste -sd,)" = \
+		".fbi.gov __cfduid,.google.com __utma,.twitter.com dnt,.twitter.com guest_id,projects.fivethirtyeight.com repeatUser" ]
+	# value empty: the encrypted value is kept, as hex ("v11" and the ciphertext)
+	[ "$(jq -r 'select(.data.value != null)' <<<"$cookies")" = "" ]
+	[ "$(jq -r '.data.encrypted_value.hex[0:6]' <<<"$cookies" | sort -u)" = 763131 ]
+	fbi=$(grep '"name":"__cfduid"' <<<"$cookies")
+	[ "$(jq -r '[.data.httponly, .data.secure, .data.path, .time, .data.expires] | join(" ")' <<<"$fbi")" = \
+		"true false / 2018-08-20T17:19:53.134Z 2019-08-20T17:19:53.134Z" ]
+	grep -q '"rowid":19487' <<<"$fbi"
+	af=$(jq -c 'select(.type == "autofill" and .data.kind == "entry")' <<<"$output")
+	[ "$(jq -r '[.data.kind, .data.name, .data.value, .data.count, .data.time_raw, .time] | join("|")' <<<"$af")" = \
+		"entry|identifier|name@example.com|2|1534259242|2018-08-14T15:07:22.000Z
+entry|repo|log2timeline/plaso|1|1534534551|2018-08-17T19:35:51.000Z
+entry|q|timesketch|1|1534801088|2018-08-20T21:38:08.000Z" ]
+	[ "$(jq -r .data.last_used <<<"$af" | head -1)" = 2018-08-14T20:21:34.000Z ]
+}
+
+@test "android: plaso's legacy webview.db and webviewCache.db: cookies, form data, cache index" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID"
+	wv=$(grep '"path":"plaso/data/data/unknown.package/databases/webview.db"' <<<"$output")
+	[ "$(jq -c 'select(.type == "cookie")' <<<"$wv" | wc -l)" -eq 8 ]
+	sc=$(jq -c 'select(.type == "cookie" and .src.rowid == 1)' <<<"$wv")
+	[ "$(jq -r '[.data.name, .data.host, .data.path, .data.expires, .data.expires_raw, .data.secure, .data.browser] | join("|")' <<<"$sc")" = \
+		"SC|.skype.com|/|2014-03-05T15:04:44.000Z|1394031884000|false|WebView" ]
+	[ "$(jq -r 'select(.type == "login")' <<<"$wv")" = "" ]
+	[ "$(jq -r 'select(.type == "autofill") | .data.kind + " " + .data.name + " " + .data.value' <<<"$wv")" = \
+		"form email hanklivingston11@gmail.com
+form email livingstonhank11@gmail.com" ]
+	cache=$(jq -c 'select(.type == "webcache")' <<<"$output")
+	[ "$(wc -l <<<"$cache")" -eq 10 ]
+	[ "$(jq -r 'select(.src.rowid == 1) | [.data.url, .data.expires, .data.content_length, .data.status, .data.mime] | join("|")' <<<"$cache")" = \
+		"https://apps.skypeassets.com/static/skype.skypeloginstatic/css/print.css?_version=1.15|2013-03-28T09:48:18.000Z|1821|200|text/css" ]
+}
+
+@test "android: generated Chromium data: transitions, a synced visit, a search, a redirected download, logins, autofill, bookmarks" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/web"
+	assert_success
+	[ -z "$(ls case/objects/tmp)" ]
+	chrome=$(jq -c 'select(.type != "file" and .data.package == "com.android.chrome")' <<<"$output")
+	v=$(jq -c 'select(.type == "visit" and .data.visit_id == 1)' <<<"$chrome")
+	[ "$(jq -r '[.data.title, .data.transition_core, (.data.transition_qualifiers | join(",")), .data.visit_duration, .data.source, .time] | join("|")' <<<"$v")" = \
+		"快递_百度搜索|typed|from_address_bar,chain_start,chain_end|5000000|browsed|2021-04-08T09:20:00.000Z" ]
+	[ "$(jq -r 'select(.type == "visit" and .data.visit_id == 2) | [.data.from_visit, .data.transition_core] | join(" ")' <<<"$chrome")" = "1 link" ]
+	[ "$(jq -r 'select(.type == "visit" and .data.visit_id == 3) | [.data.source, .data.transition_core, (.data.transition_qualifiers | index("forward_back") != null)] | join(" ")' <<<"$chrome")" = \
+		"synced reload true" ]
+	# a page whose visits expired: its last visit, from urls
+	[ "$(jq -r 'select(.type == "visit" and .src.table == "urls") | .data.url + " " + .time' <<<"$chrome")" = \
+		"https://old.example.org/ 2020-12-29T09:20:00.000Z" ]
+	[ "$(jq -r 'select(.type == "search") | [.data.term, .data.url, .time] | join("|")' <<<"$chrome")" = \
+		"快递|https://www.baidu.com/s?wd=%E5%BF%AB%E9%80%92|2021-04-08T09:20:00.000Z" ]
+	dl=$(jq -c 'select(.type == "download")' <<<"$chrome")
+	[ "$(jq -r '[.data.url, (.data.url_chain | join(">")), .data.danger, .data.state, .time, .data.end] | join("|")' <<<"$dl")" = \
+		"http://cdn.kuaidi-cn.top/kuaidi.apk|http://kuaidi-cn.top/app>http://cdn.kuaidi-cn.top/kuaidi.apk|dangerous_content|complete|2021-04-08T09:23:00.000Z|2021-04-08T09:23:05.000Z" ]
+	[ "$(jq -r 'select(.type == "cookie" and .data.name == "sid") | [.data.value, .data.httponly, .data.expires] | join(" ")' <<<"$chrome")" = \
+		"a1b2c3 true 2021-05-08T09:20:00.000Z" ]
+	[ "$(jq -r 'select(.type == "cookie" and .data.name == "BAIDUID") | [.data.value // "none", .data.encrypted_value.hex] | join(" ")' <<<"$chrome")" = \
+		"none 7631300102fe" ]
+	[ "$(jq -r 'select(.type == "login") | [.data.origin, .data.username, .data.password.hex, .data.times_used, .time] | join("|")' <<<"$chrome")" = \
+		"http://kuaidi-cn.top/login|13800138000|7631308a01736563726574|2|2021-04-08T09:21:30.000Z" ]
+	[ "$(jq -r 'select(.type == "autofill" and .data.kind == "entry") | [.data.name, .data.value, .data.count, .time] | join("|")' <<<"$chrome")" = \
+		"phone|13800138000|3|2021-04-08T09:21:35.000Z" ]
+	[ "$(jq -r 'select(.type == "autofill" and .data.kind == "profile") | [.data.fields.names[0].full_name, .data.fields.emails[0].email, .data.fields.company_name] | join("|")' <<<"$chrome")" = \
+		"张伟|zhang.wei@example.com|顺丰速运" ]
+	[ "$(jq -r 'select(.type == "autofill" and .data.kind == "card") | [.data.name, .data.card_number.hex, .data.fields.expiration_year] | join("|")' <<<"$chrome")" = \
+		"ZHANG WEI|7631300063617264ff|2026" ]
+	bm=$(jq -c 'select(.type == "bookmark")' <<<"$chrome")
+	[ "$(jq -r '[.data.title, .data.folder, .time, .src.region] | join("|")' <<<"$bm")" = \
+		"工商银行|Bookmarks bar|2021-04-07T09:20:00.000Z|/roots/bookmark_bar/children/0
+快递查询|Bookmarks bar/Work|2021-04-08T09:22:10.000Z|/roots/bookmark_bar/children/1/children/0" ]
+	# Samsung Internet and an app's WebView
+	[ "$(jq -r 'select(.type == "visit" and .data.package == "com.sec.android.app.sbrowser") | .data.browser + " " + .data.url' <<<"$output")" = \
+		"Samsung Internet https://m.jd.com/" ]
+	[ "$(jq -r 'select(.type == "cookie" and .data.package == "com.example.shop") | .data.browser + " " + .data.name' <<<"$output")" = \
+		"WebView cart" ]
+	[ "$(jq -r 'select(.type == "webcache") | .data.file_sha256' <<<"$output")" = \
+		"$(sha256sum "$FIXTURES/android-gen/web/data/data/com.example.shop/cache/webviewCache/5a1b2c3d" | cut -d' ' -f1)" ]
+	fx-case -q -C case verify >/dev/null
+}
+
+@test "android: localStorage and sessionStorage: live, overwritten and deleted keys, with file and offset" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/web"
+	assert_success
+	ls=$(jq -c 'select(.type == "storage" and .data.store == "leveldb" and .data.kind == "local")' <<<"$output")
+	[ "$(wc -l <<<"$ls")" -eq 8 ]
+	dir="$FIXTURES/android-gen/web/data/data/com.android.chrome/app_chrome/Default/Local Storage/leveldb"
+	# the token: its old value, overwritten, in the table; its deletion, live, in the log
+	old=$(jq -c 'select(.data.key == "token" and .data.deleted == false)' <<<"$ls")
+	[ "$(jq -r '[.data.origin, .data.value, .data.live, .data.seq, .src.region, .src.offset] | join("|")' <<<"$old")" = \
+		"https://example.com|abc123|false|3|table|0" ]
+	[ "$(jq -r .src.sha256 <<<"$old")" = "$(sha256sum "$dir/000005.ldb" | cut -d' ' -f1)" ]
+	[[ "$(jq -r .src.path <<<"$old")" == */"Local Storage/leveldb/000005.ldb" ]]
+	del=$(jq -c 'select(.data.key == "token" and .data.deleted == true)' <<<"$ls")
+	[ "$(jq -r '[.data.live, .data.seq, .src.region, .src.offset, (.data.value // "none")] | join("|")' <<<"$del")" = "true|7|log|61|none" ]
+	[ "$(jq -r .src.sha256 <<<"$del")" = "$(sha256sum "$dir/000006.log" | cut -d' ' -f1)" ]
+	[ "$(jq -r 'select(.data.key == "名字") | .data.value + " " + (.data.live | tostring)' <<<"$ls")" = "张伟 true" ]
+	[ "$(jq -r 'select(.data.key == "café") | .data.value' <<<"$ls")" = "crème" ]
+	# an unpaired surrogate is kept as hex, encoding byte included
+	[ "$(jq -r 'select(.data.key == "bad") | .data.value.hex' <<<"$ls")" = 0000d8 ]
+	[ "$(jq -r 'select(.data.entry == "meta") | [.data.origin, .data.size, .time] | join("|")' <<<"$ls")" = \
+		"https://example.com|42|2024-01-17T21:20:00.000Z" ]
+	ss=$(jq -c 'select(.type == "storage" and .data.kind == "session" and .data.entry == "item")' <<<"$output")
+	[ "$(jq -r '[.data.key, .data.value, .data.origin, .data.namespace, .data.map_id] | join("|")' <<<"$ss")" = \
+		"greeting|hello €|https://example.com/|dabc53e1_8291_4de5_824f_dab8aa69c846|0" ]
+	# the legacy SQLite file of an app's WebView
+	[ "$(jq -r 'select(.type == "storage" and .data.store == "sqlite") | [.data.origin, .data.key, (.data.value | if type == "object" then .hex else . end)] | join("|")' <<<"$output")" = \
+		"https://shop.example.com|token|eyJhbGciOi令牌
+https://shop.example.com|broken|00d8" ]
+}
+
+@test "android: the stock browser, QQ Browser and UC Browser" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/web"
+	assert_success
+	stock=$(jq -c 'select(.data.browser == "Android Browser")' <<<"$output")
+	[ "$(jq -r 'select(.type == "visit") | [.data.title, .data.visit_count, .time, .data.created] | join("|")' <<<"$stock")" = \
+		"招商银行|4|2018-07-13T09:20:05.000Z|2018-07-13T09:20:00.500Z" ]
+	[ "$(jq -r 'select(.type == "bookmark") | [.data.title, .data.folder, .data.deleted] | join("|")' <<<"$stock")" = \
+		"招商银行|Bookmarks/Banks|false
+Removed|Bookmarks|true" ]
+	[ "$(jq -r 'select(.type == "search") | .data.term' <<<"$stock")" = "信用卡 额度" ]
+	qq=$(jq -c 'select(.data.browser == "QQ Browser")' <<<"$output")
+	[ "$(jq -r '[.type, (.data.title // .data.term // .data.filename), .time, .data.time_unit] | join("|")' <<<"$qq")" = \
+		"visit|QQ邮箱|2021-04-08T09:28:20.000Z|unix_ms
+bookmark|腾讯新闻|2021-04-08T09:28:30.000Z|unix_ms
+search|兼职 刷单|2021-04-08T09:28:40.000Z|unix_ms
+download|shuadan.apk|2021-04-08T09:28:50.000Z|unix_ms" ]
+	uc=$(jq -c 'select(.data.browser == "UC Browser")' <<<"$output")
+	[ "$(jq -r 'select(.type == "search") | .data.term + " " + .time' <<<"$uc")" = "贷款 秒批 2021-04-08T09:30:00.000Z" ]
+	[ "$(jq -r 'select(.type == "visit" and .src.rowid == 2) | [.data.title, .data.original_url, .data.visit_count] | join("|")' <<<"$uc")" = \
+		"秒批贷款 - 首页|https://t.cn/abc|2" ]
+	[ "$(jq -r 'select(.type == "bookmark") | .data.folder + "/" + .data.title' <<<"$uc")" = "金融/秒批贷款" ]
+}
+
+@test "android: a browser database of another layout is named, the rest is still parsed" {
+	cp -r "$FIXTURES/android-gen/web" tree
+	chmod -R u+w tree
+	h=tree/data/data/com.android.chrome/app_chrome/Default/History
+	rm "$h"
+	sqlite3 "$h" 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ("x");'
+	make_case
+	run --separate-stderr fx-pull -C case android tree
+	assert_failure 1
+	[[ "$stderr" == *"data/data/com.android.chrome/app_chrome/Default/History: no urls, visits or downloads table: not a Chromium History database"* ]]
+	[ "$(jq -r 'select(.type == "visit" and .data.package == "com.android.chrome")' <<<"$output")" = "" ]
+	[ "$(jq -r 'select(.type == "cookie" and .data.package == "com.android.chrome")' <<<"$output" | jq -s length)" -eq 2 ]
+	fx-case -q -C case verify >/dev/null
+}
+
+@test "android: a damaged LevelDB log is named, the rest of it and the table are read, exit 1" {
+	cp -r "$FIXTURES/android-gen/web" tree
+	chmod -R u+w tree
+	log="tree/data/data/com.android.chrome/app_chrome/Default/Local Storage/leveldb/000006.log"
+	# a byte of the first record's payload: its checksum no longer matches
+	printf '\377' | dd of="$log" bs=1 seek=20 conv=notrunc 2>/dev/null
+	make_case
+	run --separate-stderr fx-pull -C case android tree
+	assert_failure 1
+	[[ "$stderr" == *"data/data/com.android.chrome/app_chrome/Default/Local Storage/leveldb/000006.log: damaged LevelDB log"* ]]
+	ls=$(jq -c 'select(.type == "storage" and .data.store == "leveldb" and .data.kind == "local")' <<<"$output")
+	# the first record (METAACCESS, seq 6) is lost; the table and the second record are not
+	[ "$(jq -r .data.seq <<<"$ls" | sort -n | paste -sd,)" = 1,2,3,4,5,7,8 ]
+	[ "$(jq -r 'select(.data.key == "token" and .data.deleted) | .data.live' <<<"$ls")" = true ]
+	[ -z "$(ls case/objects/tmp)" ]
+	fx-case -q -C case verify >/dev/null
+}
+
+@test "android: the web tree from a directory, a tar and a zip gives identical records" {
+	(cd "$FIXTURES/android-gen/web" && tar -cf "$OLDPWD/t.tar" . && zip -qr "$OLDPWD/t.zip" .)
+	for s in "$FIXTURES/android-gen/web" t.tar t.zip; do
+		rm -rf c && fx-case -q -C c init 2026-113 >/dev/null
+		fx-pull -q -C c android "$s" | jq -r 'select(.type != "file") | .id' | sort >"$(basename "$s").ids"
+	done
+	[ "$(wc -l <web.ids)" -eq 43 ]
+	cmp web.ids t.tar.ids
+	cmp web.ids t.zip.ids
+}
+
+@test "android: photos: EXIF of real phone photos, made UTC only where the zone is known" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID/exif-samples"
+	assert_success
+	nokia=$(jq -c 'select(.type == "photo" and (.src.path | endswith("HMD_Nokia_8.3_5G.jpg")))' <<<"$output")
+	[ "$(jq -r '.data | [.make, .model, .software, .taken_raw, .taken_offset, .taken_zone] | join("|")' <<<"$nokia")" = \
+		"HMD Global|Nokia 8.3 5G|00WW_3_380_SP02|2022:08:14 14:12:31|+03:00|offset" ]
+	# 14:12:31 at +03:00 is 11:12:31 UTC; GPS time is UTC by definition
+	[ "$(jq -r '[.time, .data.gps_time] | join(" ")' <<<"$nokia")" = "2022-08-14T11:12:31.000Z 2022-08-14T11:12:32.000Z" ]
+	[ "$(jq -r '.data | [(.latitude * 1e6 | round), (.longitude * 1e6 | round)] | join(" ")' <<<"$nokia")" = "60146706 24906772" ]
+	[ "$(jq -r '.data | [.latitude_raw, .longitude_raw, .width, .height, .orientation, .kind, .format] | join("|")' <<<"$nokia")" = \
+		"60/1 8/1 4814/100 N|24/1 54/1 2438/100 E|4608|1976|1|image|jpeg" ]
+	[ "$(jq -r .src.sha256 <<<"$nokia")" = \
+		"$(sha256sum "$ANDROID/exif-samples/data/media/0/DCIM/Camera/HMD_Nokia_8.3_5G.jpg" | cut -d' ' -f1)" ]
+	# no OffsetTimeOriginal: local time of an unknown zone, kept raw, not passed off as UTC
+	jolla=$(jq -c 'select(.type == "photo" and (.src.path | endswith("jolla.jpg")))' <<<"$output")
+	[ "$(jq -r '.time // "none"' <<<"$jolla")" = none ]
+	[ "$(jq -r '.data | [.make, .model, .taken_raw, .taken_local, .taken_zone, (.latitude // "no gps")] | join("|")' <<<"$jolla")" = \
+		"Jolla|Jolla|2014:09:21 16:00:56|2014-09-21T16:00:56|unknown|no gps" ]
+	[ "$(jq -r 'select(.type == "code")' <<<"$output")" = "" ]
+	fx-case -q -C case verify >/dev/null
+}
+
+@test "android: photos: a broken EXIF block is named, the photo still gets a record, exit 1" {
+	mkdir -p tree/data/media/0/DCIM/Camera
+	cp "$ANDROID/exif-samples/data/media/0/DCIM/Camera/jolla.jpg" tree/data/media/0/DCIM/Camera/
+	# the Exif IFD pointer of IFD0 (file offset 102) sent far past the end of the block
+	printf '\000\000\377\000' | dd of=tree/data/media/0/DCIM/Camera/jolla.jpg bs=1 seek=102 conv=notrunc 2>/dev/null
+	make_case
+	run --separate-stderr fx-pull -C case android tree
+	assert_failure 1
+	[[ "$stderr" == *"tree: data/media/0/DCIM/Camera/jolla.jpg: broken EXIF: Exif IFD at offset 16711680 lies outside the 400-byte EXIF block"* ]]
+	photo=$(jq -c 'select(.type == "photo")' <<<"$output")
+	# what IFD0 holds is still read; DateTimeOriginal was in the lost IFD
+	[ "$(jq -r '.data | [.make, .model, .modified_raw, .width, (.taken_raw // "lost")] | join("|")' <<<"$photo")" = \
+		"Jolla|Jolla|2014:09:21 16:00:56|3264|lost" ]
+	[[ "$(jq -r .data.problem <<<"$photo")" == "broken EXIF: Exif IFD at offset 16711680"* ]]
+}
+
+@test "android: codes: QR codes and barcodes in WeChat images, a screenshot, downloads and an MMS part" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a12"
+	assert_success
+	codes=$(jq -c 'select(.type == "code")' <<<"$output")
+	[ "$(wc -l <<<"$codes")" -eq 7 ]
+	payload() { jq -r --arg p "$1" 'select(.src.path | endswith($p)) | .data.symbology + " " + (.data.payload | if type == "string" then . else "hex:" + .hex end)' <<<"$codes"; }
+	[ "$(payload Pictures/WeiXin/mmqrcode1617873500000.png)" = "QR-Code wxp://f2f0abc123" ]
+	[ "$(payload Pictures/WeiXin/wx_camera_1617873600000.webp)" = "QR-Code https://weixin.qq.com/g/AbCdEf123456" ]
+	[ "$(jq -r 'select(.type == "photo" and .data.format == "webp") | [.data.width, .data.height, .data.codes] | join(" ")' <<<"$output")" = "296 296 1" ]
+	[ "$(payload Download/收款码.PNG)" = "QR-Code 向张伟付款88.00元，备注：货款" ]
+	# GBK bytes are not UTF-8: kept exactly, as hex
+	[ "$(payload Tencent/QQ_Images/qr_gbk.png)" = "QR-Code hex:b8b6bfeec2eb" ]
+	[ "$(payload Pictures/Taobao/barcode.png)" = "EAN-13 6901234567892" ]
+	# small and off-centre in a 720x1520 screenshot: where it is
+	shot=$(jq -c 'select(.src.path | endswith("Screenshot_20210408-172100.png"))' <<<"$codes")
+	[ "$(jq -r .data.payload <<<"$shot")" = "https://qr.alipay.com/fkx17623hwdrmwzh6ltkq3c" ]
+	[ "$(jq -r '.data | [.image_width, .image_height, (.polygon | length)] | join(" ")' <<<"$shot")" = "720 1520 4" ]
+	[ "$(jq -r '.data.box | .x > 160 and .x < 180 and .y > 1090 and .y < 1110 and .w < 120 and .h < 120' <<<"$shot")" = true ]
+	# an MMS part has no extension: known by its bytes; the code names the part's object
+	mms=$(jq -c 'select(.src.path | endswith("app_parts/PART_1617873300000"))' <<<"$codes")
+	[ "$(jq -r .data.payload <<<"$mms")" = "https://qr.alipay.com/fkx0a1b2c3d4e5f6g7h8" ]
+	[ "$(jq -r .src.sha256 <<<"$mms")" = \
+		"$(sha256sum "$FIXTURES/android-gen/a12/data/user_de/0/com.android.providers.telephony/app_parts/PART_1617873300000" | cut -d' ' -f1)" ]
+	[ "$(jq -r 'select(.type == "photo" and (.src.path | endswith("PART_1617873300000"))) | [.data.format, .data.codes] | join(" ")' <<<"$output")" = "jpeg 1" ]
+	[ "$(fx-case -C case list --type code --query 'wxp' | jq -r .data.payload)" = "wxp://f2f0abc123" ]
+}
+
+@test "android: photos: a HEIC's EXIF and an MP4's creation time, length and place" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a12"
+	assert_success
+	heic=$(jq -c 'select(.type == "photo" and .data.format == "heic")' <<<"$output")
+	[ "$(jq -r '[.time, .data.make, .data.model, .data.taken_local, .data.taken_offset, .data.latitude, .data.longitude, .data.altitude, .data.width, .data.height, .data.orientation] | join("|")' <<<"$heic")" = \
+		"2021-04-08T09:20:00.250Z|samsung|SM-G991B|2021-04-08T17:20:00.250|+08:00|39.9042|116.4074|44.5|4032|3024|6" ]
+	mp4=$(jq -c 'select(.type == "photo" and .data.format == "mp4")' <<<"$output")
+	[ "$(jq -r '[.time, .data.kind, .data.duration, .data.width, .data.height, .data.location_raw, .data.latitude, .data.longitude, .data.created_raw] | join("|")' <<<"$mp4")" = \
+		"2021-04-08T09:25:00.000Z|video|12.345|1920|1080|+39.9042+116.4074/|39.9042|116.4074|3700718700" ]
+}
+
+@test "android: photos: a truncated image is named, what it says is still recorded, exit 1" {
+	mkdir -p tree/data/media/0/Pictures/WeiXin
+	head -c 600 "$FIXTURES/codes/qr-wxp.png" >tree/data/media/0/Pictures/WeiXin/cut.png
+	make_case
+	run --separate-stderr fx-pull -C case android tree
+	assert_failure 1
+	[[ "$stderr" == *"tree: data/media/0/Pictures/WeiXin/cut.png: PNG chunk 'IDAT' at offset 54 (870 bytes) runs past the end of the file (600 bytes)"* ]]
+	[[ "$stderr" == *"tree: data/media/0/Pictures/WeiXin/cut.png: cannot scan for codes: the image is truncated"* ]]
+	[ "$(jq -r 'select(.type == "photo") | [.data.width, .data.height] | join("x")' <<<"$output")" = 264x264 ]
+}
+
+@test "android: accounts: accounts_ce.db and accounts_de.db (7 and later), accounts.db (before)" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a12"
+	assert_success
+	acc=$(jq -c 'select(.type == "account")' <<<"$output")
+	[ "$(wc -l <<<"$acc")" -eq 6 ]
+	ce=$(jq -c 'select(.data.store == "ce" and .data.account_id == 1)' <<<"$acc")
+	[ "$(jq -r '.data | [.name, .type, .password, .authtokens, .extras, (.authtoken_types | join(","))] | join("|")' <<<"$ce")" = \
+		"li.na@example.com|com.google|aas_et/AKppINa3fakeMasterToken==|2|2|SID,oauth2:https://www.googleapis.com/auth/gmail.readonly" ]
+	# token values are counted, never copied
+	[[ "$ce" != *"ya29."* ]]
+	[ "$(jq -r 'select(.data.store == "ce" and .data.type == "com.whatsapp") | .data.password | length' <<<"$acc")" -eq 0 ]
+	de=$(jq -c 'select(.data.store == "de" and .data.account_id == 1)' <<<"$acc")
+	[ "$(jq -r '[.time, .data.time_raw, .data.grants[0].uid, (.data.visibility | map(.package) | join(",")), .data.history[1].action] | join("|")' <<<"$de")" = \
+		"2021-04-07T12:53:20.000Z|1617800000000|10123|com.google.android.gm,com.tencent.mm|action_account_add" ]
+	[ "$(jq -r 'select(.data.store == "de" and .data.account_id == 3) | .data.previous_name' <<<"$acc")" = "+86 138 0013 8000" ]
+	# last authenticated 0 is Android's "never": no time
+	[ "$(jq -r 'select(.data.store == "de" and .data.account_id == 2) | .time // "none"' <<<"$acc")" = none ]
+	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a6"
+	assert_success
+	[ "$(jq -r 'select(.type == "account") | [.data.store, .src.path, .data.name, .data.password] | join("|")' <<<"$output")" = \
+		"legacy|filesystem1/data/system/users/0/accounts.db|anna@example.ch|aas_et/legacyFakeToken"$'\n'"legacy|filesystem1/data/system/users/0/accounts.db|anna.muster|Sommer2016!" ]
+}
+
+@test "android: andriller's locksettings table exists only once its WAL is applied: 12 settings" {
+	make_case
+	run --separate-stderr fx-pull -C case android "$ANDROID/andriller"
+	assert_success
+	settings=$(jq -c 'select(.type == "setting")' <<<"$output")
+	[ "$(wc -l <<<"$settings")" -eq 12 ]
+	[ "$(jq -r 'select(.data.name == "lockscreen.password_type") | .data.value' <<<"$settings")" = 65536 ]
+	[ "$(jq -r 'select(.data.name == "lockscreen.password_salt") | .data.value' <<<"$settings")" = 403022939438383098 ]
+	# without its WAL the same database has no such table: named, exit 1
+	mkdir -p nowal/data/system
+	cp "$ANDROID/andriller/data/system/locksettings.db" nowal/data/system/
+	run --separate-stderr fx-pull -C case android nowal
+	assert_failure 1
+	[[ "$stderr" == *"data/system/locksettings.db: no locksettings table"* ]]
+}

@@ -161,6 +161,18 @@ char *fx_android_bytes(struct fx_android *a, const struct fx_afile *f, size_t ma
 	return buf;
 }
 
+int fx_android_open(struct fx_android *a, const struct fx_afile *f)
+{
+	char *path = fx_store_path(fx_case_store(a->o->c), f->sha256);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fx_android_problem(a, f, "cannot open its stored copy '%s': %s", path,
+				   strerror(errno));
+	free(path);
+	return fd;
+}
+
 /* Copies the object of f into dir/name. Returns 0 or -1 (reported). */
 static int copy_object(struct fx_android *a, const struct fx_afile *f, const char *dir,
 		       const char *name)

@@ -1,0 +1,245 @@
+/*
+ * What the browser and web-storage parsers share (web_int.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "web_int.h"
+#include "fx_buf.h"
+#include "fx_err.h"
+#include "fx_record.h"
+#include "fx_time.h"
+#include "fx_banned.h"
+
+int fx_web_col(sqlite3_stmt *st, const char *name)
+{
+	int i, n = sqlite3_column_count(st);
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(sqlite3_column_name(st, i), name) == 0)
+			return i;
+	return -1;
+}
+
+int fx_web_has(sqlite3_stmt *st, const char *name)
+{
+	int i = fx_web_col(st, name);
+
+	return i >= 0 && sqlite3_column_type(st, i) != SQLITE_NULL;
+}
+
+int64_t fx_web_num(sqlite3_stmt *st, const char *name, int64_t dflt)
+{
+	int i = fx_web_col(st, name);
+
+	if (i < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
+		return dflt;
+	return sqlite3_column_int64(st, i);
+}
+
+void fx_web_text(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
+{
+	int i = fx_web_col(st, name);
+
+	if (i >= 0)
+		fx_android_set_text(data, key, st, i);
+}
+
+void fx_web_int(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
+{
+	int i = fx_web_col(st, name);
+
+	if (i >= 0)
+		fx_android_set_int(data, key, st, i);
+}
+
+void fx_web_bool(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
+{
+	int i = fx_web_col(st, name);
+
+	if (i >= 0 && sqlite3_column_type(st, i) != SQLITE_NULL)
+		json_object_set_new(data, key, json_boolean(sqlite3_column_int64(st, i) != 0));
+}
+
+void fx_web_time(json_t *data, const char *key, int64_t raw, int unit)
+{
+	char t[FX_TIME_LEN];
+
+	if (raw != 0 && fx_time_convert(raw, (enum fx_time_unit)unit, t) == 0)
+		json_object_set_new(data, key, json_string(t));
+}
+
+int fx_web_guess_unit(int64_t raw)
+{
+	return raw >= 100000000000LL || raw <= -100000000000LL ? FX_TIME_UNIX_MS : FX_TIME_UNIX_S;
+}
+
+json_t *fx_web_row(sqlite3_stmt *st, const char *const *skip)
+{
+	json_t *o = json_object();
+	const char *const *s;
+	const char *name;
+	int i, n = sqlite3_column_count(st);
+
+	for (i = 0; i < n; i++) {
+		name = sqlite3_column_name(st, i);
+		for (s = skip; s && *s && strcmp(*s, name) != 0; s++)
+			;
+		if (s && *s)
+			continue;
+		fx_android_set_text(o, name, st, i);
+	}
+	return o;
+}
+
+/* Known browser packages. */
+static const struct {
+	const char *package, *name;
+} browsers[] = {
+	{ "com.android.browser", "Android Browser" },
+	{ "com.android.chrome", "Chrome" },
+	{ "com.brave.browser", "Brave" },
+	{ "com.chrome.beta", "Chrome Beta" },
+	{ "com.chrome.canary", "Chrome Canary" },
+	{ "com.chrome.dev", "Chrome Dev" },
+	{ "com.huawei.browser", "Huawei Browser" },
+	{ "com.kiwibrowser.browser", "Kiwi Browser" },
+	{ "com.microsoft.emmx", "Edge" },
+	{ "com.opera.browser", "Opera" },
+	{ "com.sec.android.app.sbrowser", "Samsung Internet" },
+	{ "com.tencent.mtt", "QQ Browser" },
+	{ "com.UCMobile", "UC Browser" },
+	{ "com.UCMobile.intl", "UC Browser" },
+	{ "com.yandex.browser", "Yandex Browser" },
+	{ "org.chromium.chrome", "Chromium" },
+};
+
+/* Folders an app keeps right under its data folder, after its package name. */
+static const char *const app_dirs[] = {
+	"app_chrome", "app_sbrowser", "app_webview", "app_core_ucmobile", "app_database",
+	"databases", "cache", "files", NULL,
+};
+
+void fx_web_app(json_t *data, const char *path)
+{
+	const char *c = path, *slash, *prev = NULL;
+	const char *const *d;
+	size_t i, n, prev_n = 0;
+	char *pkg = NULL;
+
+	/* The package is the component before the leftmost of app_dirs. */
+	for (; (slash = strchr(c, '/')) != NULL && !pkg; c = slash + 1) {
+		n = (size_t)(slash - c);
+		for (d = app_dirs; *d; d++)
+			if (strlen(*d) == n && strncmp(c, *d, n) == 0)
+				break;
+		if (*d && prev)
+			pkg = fx_xasprintf("%.*s", (int)prev_n, prev);
+		prev = c;
+		prev_n = n;
+	}
+	if (pkg)
+		json_object_set_new(data, "package", json_string(pkg));
+	for (i = 0; pkg && i < sizeof(browsers) / sizeof(browsers[0]); i++)
+		if (strcmp(pkg, browsers[i].package) == 0) {
+			json_object_set_new(data, "browser", json_string(browsers[i].name));
+			free(pkg);
+			return;
+		}
+	if (strstr(path, "/app_webview/") || strncmp(path, "app_webview/", 12) == 0 ||
+	    strstr(path, "/databases/webview"))
+		json_object_set_new(data, "browser", json_string("WebView"));
+	else
+		json_object_set_new(data, "browser", json_string(pkg ? pkg : "unknown"));
+	free(pkg);
+}
+
+json_t *fx_web_record(struct fx_android *a, const char *type, const struct fx_afile *f,
+		      const char *table, sqlite3_stmt *st)
+{
+	json_t *rec = fx_android_record(a, type, f, table, sqlite3_column_int64(st, 0));
+
+	fx_web_app(json_object_get(rec, "data"), f->path);
+	return rec;
+}
+
+int fx_web_rows(struct fx_android *a, const struct fx_afile *f, sqlite3 *db, const char *table,
+		const char *where, fx_web_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc, ret = 0;
+
+	sql = fx_xasprintf("SELECT rowid AS fx_rowid, * FROM \"%s\"%s ORDER BY rowid", table, where);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		fx_android_problem(a, f, "cannot read table %s: %s", table, sqlite3_errmsg(db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(a, f, st, ctx) < 0) {
+			ret = -1;
+			break;
+		}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fx_android_problem(a, f, "table %s is damaged: %s", table, sqlite3_errmsg(db));
+		ret = -1;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+json_t *fx_web_utf16(const void *bytes, size_t len)
+{
+	const unsigned char *p = bytes;
+	struct fx_buf b = FX_BUF_INIT;
+	unsigned char u[4];
+	uint32_t c, lo;
+	size_t i, n;
+	json_t *v;
+
+	if (len % 2)
+		return fx_json_hex(bytes, len);
+	for (i = 0; i < len; i += 2) {
+		c = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8;
+		if (c >= 0xd800 && c <= 0xdbff) {
+			if (i + 3 >= len)
+				goto bad;
+			lo = (uint32_t)p[i + 2] | (uint32_t)p[i + 3] << 8;
+			if (lo < 0xdc00 || lo > 0xdfff)
+				goto bad;
+			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		} else if (c == 0 || (c >= 0xdc00 && c <= 0xdfff)) {
+			goto bad;
+		}
+		if (c < 0x80) {
+			u[0] = (unsigned char)c;
+			n = 1;
+		} else if (c < 0x800) {
+			u[0] = (unsigned char)(0xc0 | c >> 6);
+			u[1] = (unsigned char)(0x80 | (c & 0x3f));
+			n = 2;
+		} else if (c < 0x10000) {
+			u[0] = (unsigned char)(0xe0 | c >> 12);
+			u[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+			u[2] = (unsigned char)(0x80 | (c & 0x3f));
+			n = 3;
+		} else {
+			u[0] = (unsigned char)(0xf0 | c >> 18);
+			u[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
+			u[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+			u[3] = (unsigned char)(0x80 | (c & 0x3f));
+			n = 4;
+		}
+		fx_buf_add(&b, u, n);
+	}
+	v = fx_json_text(b.data ? b.data : "", b.len);
+	fx_buf_release(&b);
+	return v;
+bad:
+	fx_buf_release(&b);
+	return fx_json_hex(bytes, len);
+}
