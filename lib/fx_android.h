@@ -105,6 +105,35 @@ int fx_android_user(const char *path);
 /* Sets rec's time from raw (see fx_time.h units) and keeps raw and unit in data. */
 void fx_android_time(json_t *rec, int64_t raw, int unit);
 
+/* The index of the column called name (any case) in st's result, or -1. */
+int fx_android_col(sqlite3_stmt *st, const char *name);
+/* True when the column called name is present and not NULL. */
+int fx_android_has(sqlite3_stmt *st, const char *name);
+/* The integer in the column called name, or dflt when absent or NULL. */
+int64_t fx_android_num(sqlite3_stmt *st, const char *name, int64_t dflt);
+
+/*
+ * data[key] from the column called name, when present and not NULL: text
+ * exactly as stored (hex when not UTF-8, see fx_android_set_text), an
+ * integer, or a boolean (non-zero is true).
+ */
+void fx_android_text(json_t *data, const char *key, sqlite3_stmt *st, const char *name);
+void fx_android_int(json_t *data, const char *key, sqlite3_stmt *st, const char *name);
+void fx_android_bool(json_t *data, const char *key, sqlite3_stmt *st, const char *name);
+
+
+/*
+ * Runs "SELECT rowid AS fx_rowid, * FROM table" (with where, e.g. " WHERE
+ * …", appended; may be "") in rowid order and calls fn for each row; the
+ * row's rowid is column 0. fn returns 0 to go on, -1 to stop (a failed
+ * emit). A query that cannot be prepared or a table that turns out damaged
+ * is reported naming f and table. Returns 0, or -1 when reported or stopped.
+ */
+typedef int (*fx_android_row_fn)(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st,
+			     void *ctx);
+int fx_android_rows(struct fx_android *a, const struct fx_afile *f, sqlite3 *db, const char *table,
+		const char *where, fx_android_row_fn fn, void *ctx);
+
 /* Column helpers: a text column as a JSON string (or hex when not UTF-8), NULL as absent. */
 void fx_android_set_text(json_t *data, const char *key, sqlite3_stmt *st, int col);
 void fx_android_set_int(json_t *data, const char *key, sqlite3_stmt *st, int col);

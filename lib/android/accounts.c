@@ -24,23 +24,7 @@ const char *const fx_android_accounts_patterns[] = {
 	"*/system/accounts.db", "system/accounts.db", NULL,
 };
 
-static int col(sqlite3_stmt *st, const char *name)
-{
-	int i, n = sqlite3_column_count(st);
 
-	for (i = 0; i < n; i++)
-		if (strcmp(sqlite3_column_name(st, i), name) == 0)
-			return i;
-	return -1;
-}
-
-static void text(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
-{
-	int i = col(st, name);
-
-	if (i >= 0)
-		fx_android_set_text(data, key, st, i);
-}
 
 /* The user of …/system_ce/N/…, …/system_de/N/… or …/users/N/…; 0 else. */
 static int account_user(const char *path)
@@ -186,16 +170,16 @@ int fx_android_parse_accounts(struct fx_android *a, const struct fx_afile *f)
 		json_object_set_new(data, "store", json_string(store));
 		if (user)
 			json_object_set_new(data, "user", json_integer(user));
-		i = col(st, "_id");
+		i = fx_android_col(st, "_id");
 		id = i >= 0 ? sqlite3_column_int64(st, i) : sqlite3_column_int64(st, 0);
 		json_object_set_new(data, "account_id", json_integer(id));
-		text(data, "name", st, "name");
-		text(data, "type", st, "type");
+		fx_android_text(data, "name", st, "name");
+		fx_android_text(data, "type", st, "type");
 		/* As stored: often empty or a token, sometimes the password itself. */
-		text(data, "password", st, "password");
-		text(data, "previous_name", st, "previous_name");
+		fx_android_text(data, "password", st, "password");
+		fx_android_text(data, "previous_name", st, "previous_name");
 		related(db, data, id);
-		i = col(st, "last_password_entry_time_millis_epoch");
+		i = fx_android_col(st, "last_password_entry_time_millis_epoch");
 		if (i >= 0 && sqlite3_column_type(st, i) != SQLITE_NULL)
 			fx_android_time(rec, sqlite3_column_int64(st, i), FX_TIME_UNIX_MS);
 		if (fx_android_emit(a, rec) < 0)

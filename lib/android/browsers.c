@@ -111,11 +111,11 @@ static int url_row(struct history *h, int64_t id)
 
 static void url_fields(json_t *data, sqlite3_stmt *u)
 {
-	fx_web_text(data, "url", u, "url");
-	fx_web_text(data, "title", u, "title");
-	fx_web_int(data, "visit_count", u, "visit_count");
-	fx_web_int(data, "typed_count", u, "typed_count");
-	fx_web_bool(data, "hidden", u, "hidden");
+	fx_android_text(data, "url", u, "url");
+	fx_android_text(data, "title", u, "title");
+	fx_android_int(data, "visit_count", u, "visit_count");
+	fx_android_int(data, "typed_count", u, "typed_count");
+	fx_android_bool(data, "hidden", u, "hidden");
 }
 
 static int visit(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st, void *ctx)
@@ -123,16 +123,16 @@ static int visit(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *s
 	struct history *h = ctx;
 	json_t *rec = fx_web_record(a, "visit", f, "visits", st);
 	json_t *data = json_object_get(rec, "data");
-	int64_t url = fx_web_num(st, "url", 0);
+	int64_t url = fx_android_num(st, "url", 0);
 
 	json_object_set_new(data, "visit_id", json_integer(sqlite3_column_int64(st, 0)));
-	fx_web_int(data, "url_id", st, "url");
-	fx_web_int(data, "from_visit", st, "from_visit");
+	fx_android_int(data, "url_id", st, "url");
+	fx_android_int(data, "from_visit", st, "from_visit");
 	/* Decoded only when it is a number: a damaged row is not made a "link". */
-	if (fx_web_col(st, "transition") >= 0 &&
-	    sqlite3_column_type(st, fx_web_col(st, "transition")) == SQLITE_INTEGER)
-		transition(data, fx_web_num(st, "transition", 0));
-	fx_web_int(data, "visit_duration", st, "visit_duration");
+	if (fx_android_col(st, "transition") >= 0 &&
+	    sqlite3_column_type(st, fx_android_col(st, "transition")) == SQLITE_INTEGER)
+		transition(data, fx_android_num(st, "transition", 0));
+	fx_android_int(data, "visit_duration", st, "visit_duration");
 	if (url_row(h, url))
 		url_fields(data, h->url);
 	if (h->source) {
@@ -143,7 +143,7 @@ static int visit(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *s
 							visit_source(sqlite3_column_int64(h->source, 0)) :
 							"browsed"));
 	}
-	fx_android_time(rec, fx_web_num(st, "visit_time", 0), FX_TIME_WEBKIT_US);
+	fx_android_time(rec, fx_android_num(st, "visit_time", 0), FX_TIME_WEBKIT_US);
 	return fx_android_emit(a, rec);
 }
 
@@ -153,9 +153,9 @@ static int url_only(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 	json_t *rec = fx_web_record(a, "visit", f, "urls", st);
 	json_t *data = json_object_get(rec, "data");
 
-	fx_web_int(data, "url_id", st, "id");
+	fx_android_int(data, "url_id", st, "id");
 	url_fields(data, st);
-	fx_android_time(rec, fx_web_num(st, "last_visit_time", 0), FX_TIME_WEBKIT_US);
+	fx_android_time(rec, fx_android_num(st, "last_visit_time", 0), FX_TIME_WEBKIT_US);
 	return fx_android_emit(a, rec);
 }
 
@@ -165,15 +165,15 @@ static int search(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *
 	json_t *rec = fx_web_record(a, "search", f, "keyword_search_terms", st);
 	json_t *data = json_object_get(rec, "data");
 
-	fx_web_text(data, "term", st, "term");
-	fx_web_text(data, "normalized_term", st, "lower_term");
-	fx_web_text(data, "normalized_term", st, "normalized_term");
-	fx_web_int(data, "keyword_id", st, "keyword_id");
-	fx_web_int(data, "url_id", st, "url_id");
+	fx_android_text(data, "term", st, "term");
+	fx_android_text(data, "normalized_term", st, "lower_term");
+	fx_android_text(data, "normalized_term", st, "normalized_term");
+	fx_android_int(data, "keyword_id", st, "keyword_id");
+	fx_android_int(data, "url_id", st, "url_id");
 	/* The search results page's last visit dates the search. */
-	if (url_row(h, fx_web_num(st, "url_id", 0))) {
-		fx_web_text(data, "url", h->url, "url");
-		fx_android_time(rec, fx_web_num(h->url, "last_visit_time", 0), FX_TIME_WEBKIT_US);
+	if (url_row(h, fx_android_num(st, "url_id", 0))) {
+		fx_android_text(data, "url", h->url, "url");
+		fx_android_time(rec, fx_android_num(h->url, "last_visit_time", 0), FX_TIME_WEBKIT_US);
 	}
 	return fx_android_emit(a, rec);
 }
@@ -209,7 +209,7 @@ static int download(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 
 	if (h->chain) {
 		sqlite3_reset(h->chain);
-		sqlite3_bind_int64(h->chain, 1, fx_web_num(st, "id", sqlite3_column_int64(st, 0)));
+		sqlite3_bind_int64(h->chain, 1, fx_android_num(st, "id", sqlite3_column_int64(st, 0)));
 		while (sqlite3_step(h->chain) == SQLITE_ROW) {
 			/* Each address as text, or hex when it is not UTF-8. */
 			one = json_object();
@@ -225,37 +225,37 @@ static int download(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 		json_object_set_new(data, "url_chain", chain);
 	} else {
 		json_decref(chain);
-		fx_web_text(data, "url", st, "url"); /* before the chains table */
+		fx_android_text(data, "url", st, "url"); /* before the chains table */
 	}
-	fx_web_text(data, "target_path", st, "full_path");
-	fx_web_text(data, "target_path", st, "target_path");
-	fx_web_text(data, "current_path", st, "current_path");
-	fx_web_int(data, "received_bytes", st, "received_bytes");
-	fx_web_int(data, "total_bytes", st, "total_bytes");
-	if ((v = fx_web_num(st, "state", -100)) != -100) {
+	fx_android_text(data, "target_path", st, "full_path");
+	fx_android_text(data, "target_path", st, "target_path");
+	fx_android_text(data, "current_path", st, "current_path");
+	fx_android_int(data, "received_bytes", st, "received_bytes");
+	fx_android_int(data, "total_bytes", st, "total_bytes");
+	if ((v = fx_android_num(st, "state", -100)) != -100) {
 		json_object_set_new(data, "state", json_string(download_state(v)));
 		json_object_set_new(data, "state_raw", json_integer(v));
 	}
-	if ((v = fx_web_num(st, "danger_type", -100)) != -100) {
+	if ((v = fx_android_num(st, "danger_type", -100)) != -100) {
 		json_object_set_new(data, "danger",
 				    json_string(v >= 0 && v < (int64_t)(sizeof(dangers) / sizeof(dangers[0])) ?
 							dangers[v] : "unknown"));
 		json_object_set_new(data, "danger_raw", json_integer(v));
 	}
-	fx_web_int(data, "interrupt_reason", st, "interrupt_reason");
-	fx_web_text(data, "mime", st, "mime_type");
-	fx_web_text(data, "original_mime", st, "original_mime_type");
-	fx_web_text(data, "referrer", st, "referrer");
-	fx_web_text(data, "site_url", st, "site_url");
-	fx_web_text(data, "tab_url", st, "tab_url");
-	fx_web_text(data, "tab_referrer_url", st, "tab_referrer_url");
-	fx_web_text(data, "guid", st, "guid");
-	fx_web_text(data, "etag", st, "etag");
-	fx_web_text(data, "last_modified", st, "last_modified");
-	fx_web_bool(data, "opened", st, "opened");
-	fx_web_time(data, "end", fx_web_num(st, "end_time", 0), FX_TIME_WEBKIT_US);
-	fx_web_time(data, "last_access", fx_web_num(st, "last_access_time", 0), FX_TIME_WEBKIT_US);
-	fx_android_time(rec, fx_web_num(st, "start_time", 0), FX_TIME_WEBKIT_US);
+	fx_android_int(data, "interrupt_reason", st, "interrupt_reason");
+	fx_android_text(data, "mime", st, "mime_type");
+	fx_android_text(data, "original_mime", st, "original_mime_type");
+	fx_android_text(data, "referrer", st, "referrer");
+	fx_android_text(data, "site_url", st, "site_url");
+	fx_android_text(data, "tab_url", st, "tab_url");
+	fx_android_text(data, "tab_referrer_url", st, "tab_referrer_url");
+	fx_android_text(data, "guid", st, "guid");
+	fx_android_text(data, "etag", st, "etag");
+	fx_android_text(data, "last_modified", st, "last_modified");
+	fx_android_bool(data, "opened", st, "opened");
+	fx_web_time(data, "end", fx_android_num(st, "end_time", 0), FX_TIME_WEBKIT_US);
+	fx_web_time(data, "last_access", fx_android_num(st, "last_access_time", 0), FX_TIME_WEBKIT_US);
+	fx_android_time(rec, fx_android_num(st, "start_time", 0), FX_TIME_WEBKIT_US);
 	return fx_android_emit(a, rec);
 }
 
@@ -289,17 +289,17 @@ int fx_android_parse_chrome_history(struct fx_android *a, const struct fx_afile 
 	h.source = prepare(db, "visit_source", "SELECT source FROM visit_source WHERE id = ?");
 	h.chain = prepare(db, "downloads_url_chains",
 			  "SELECT url FROM downloads_url_chains WHERE id = ? ORDER BY chain_index");
-	if (visits && fx_web_rows(a, f, db, "visits", "", visit, &h) < 0)
+	if (visits && fx_android_rows(a, f, db, "visits", "", visit, &h) < 0)
 		ret = -1;
 	if (fx_android_has_table(db, "urls") &&
-	    fx_web_rows(a, f, db, "urls",
+	    fx_android_rows(a, f, db, "urls",
 			visits ? " WHERE id NOT IN (SELECT url FROM visits)" : "", url_only, &h) < 0)
 		ret = -1;
 	if (fx_android_has_table(db, "keyword_search_terms") &&
-	    fx_web_rows(a, f, db, "keyword_search_terms", "", search, &h) < 0)
+	    fx_android_rows(a, f, db, "keyword_search_terms", "", search, &h) < 0)
 		ret = -1;
 	if (fx_android_has_table(db, "downloads") &&
-	    fx_web_rows(a, f, db, "downloads", "", download, &h) < 0)
+	    fx_android_rows(a, f, db, "downloads", "", download, &h) < 0)
 		ret = -1;
 	sqlite3_finalize(h.url);
 	sqlite3_finalize(h.source);
@@ -313,18 +313,18 @@ int fx_android_parse_chrome_history(struct fx_android *a, const struct fx_afile 
 static void first_bool(json_t *data, const char *key, sqlite3_stmt *st, const char *a,
 		       const char *b)
 {
-	fx_web_bool(data, key, st, fx_web_col(st, a) >= 0 ? a : b);
+	fx_android_bool(data, key, st, fx_android_col(st, a) >= 0 ? a : b);
 }
 
 static int cookie(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st, void *ctx)
 {
 	json_t *rec = fx_web_record(a, "cookie", f, "cookies", st);
 	json_t *data = json_object_get(rec, "data");
-	int v = fx_web_col(st, "value"), e = fx_web_col(st, "encrypted_value");
-	int64_t expires = fx_web_num(st, "expires_utc", 0);
+	int v = fx_android_col(st, "value"), e = fx_android_col(st, "encrypted_value");
+	int64_t expires = fx_android_num(st, "expires_utc", 0);
 
-	fx_web_text(data, "host", st, "host_key");
-	fx_web_text(data, "name", st, "name");
+	fx_android_text(data, "host", st, "host_key");
+	fx_android_text(data, "name", st, "name");
 	if (e >= 0 && sqlite3_column_bytes(st, e) > 0 &&
 	    (v < 0 || sqlite3_column_bytes(st, v) == 0)) {
 		/* Encrypted with the OS key store: kept as found. */
@@ -334,20 +334,20 @@ static int cookie(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *
 	} else if (v >= 0) {
 		fx_android_set_text(data, "value", st, v);
 	}
-	fx_web_text(data, "path", st, "path");
+	fx_android_text(data, "path", st, "path");
 	first_bool(data, "secure", st, "is_secure", "secure");
 	first_bool(data, "httponly", st, "is_httponly", "httponly");
 	first_bool(data, "persistent", st, "is_persistent", "persistent");
-	fx_web_bool(data, "has_expires", st, "has_expires");
-	fx_web_int(data, "samesite", st, "samesite");
-	fx_web_int(data, "priority", st, "priority");
-	fx_web_text(data, "top_frame_site_key", st, "top_frame_site_key");
-	if (fx_web_has(st, "expires_utc"))
+	fx_android_bool(data, "has_expires", st, "has_expires");
+	fx_android_int(data, "samesite", st, "samesite");
+	fx_android_int(data, "priority", st, "priority");
+	fx_android_text(data, "top_frame_site_key", st, "top_frame_site_key");
+	if (fx_android_has(st, "expires_utc"))
 		json_object_set_new(data, "expires_raw", json_integer(expires));
 	fx_web_time(data, "expires", expires, FX_TIME_WEBKIT_US);
-	fx_web_time(data, "last_access", fx_web_num(st, "last_access_utc", 0), FX_TIME_WEBKIT_US);
-	fx_web_time(data, "last_update", fx_web_num(st, "last_update_utc", 0), FX_TIME_WEBKIT_US);
-	fx_android_time(rec, fx_web_num(st, "creation_utc", 0), FX_TIME_WEBKIT_US);
+	fx_web_time(data, "last_access", fx_android_num(st, "last_access_utc", 0), FX_TIME_WEBKIT_US);
+	fx_web_time(data, "last_update", fx_android_num(st, "last_update_utc", 0), FX_TIME_WEBKIT_US);
+	fx_android_time(rec, fx_android_num(st, "creation_utc", 0), FX_TIME_WEBKIT_US);
 	return fx_android_emit(a, rec);
 }
 
@@ -362,7 +362,7 @@ int fx_android_parse_chrome_cookies(struct fx_android *a, const struct fx_afile 
 		fx_android_problem(a, f, "no cookies table: not a Chromium Cookies database");
 		ret = -1;
 	} else {
-		ret = fx_web_rows(a, f, db, "cookies", "", cookie, NULL);
+		ret = fx_android_rows(a, f, db, "cookies", "", cookie, NULL);
 	}
 	fx_android_sqlite_close(a, db);
 	return ret;
@@ -380,30 +380,30 @@ static int login(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *s
 {
 	json_t *rec = fx_web_record(a, "login", f, "logins", st);
 	json_t *data = json_object_get(rec, "data");
-	int p = fx_web_col(st, "password_value");
+	int p = fx_android_col(st, "password_value");
 	int64_t t;
 
-	fx_web_text(data, "origin", st, "origin_url");
-	fx_web_text(data, "action", st, "action_url");
-	fx_web_text(data, "realm", st, "signon_realm");
-	fx_web_text(data, "username", st, "username_value");
-	fx_web_text(data, "username_element", st, "username_element");
-	fx_web_text(data, "password_element", st, "password_element");
+	fx_android_text(data, "origin", st, "origin_url");
+	fx_android_text(data, "action", st, "action_url");
+	fx_android_text(data, "realm", st, "signon_realm");
+	fx_android_text(data, "username", st, "username_value");
+	fx_android_text(data, "username_element", st, "username_element");
+	fx_android_text(data, "password_element", st, "password_element");
 	/* Encrypted (or, on some builds, bytes as the app kept them): hex, never decoded. */
 	if (p >= 0 && sqlite3_column_type(st, p) != SQLITE_NULL)
 		json_object_set_new(data, "password",
 				    fx_json_hex(sqlite3_column_blob(st, p),
 						(size_t)sqlite3_column_bytes(st, p)));
-	fx_web_int(data, "times_used", st, "times_used");
-	fx_web_bool(data, "blocked", st, "blacklisted_by_user");
-	fx_web_int(data, "scheme", st, "scheme");
-	fx_web_text(data, "display_name", st, "display_name");
-	fx_web_text(data, "federation_url", st, "federation_url");
-	t = fx_web_num(st, "date_last_used", 0);
+	fx_android_int(data, "times_used", st, "times_used");
+	fx_android_bool(data, "blocked", st, "blacklisted_by_user");
+	fx_android_int(data, "scheme", st, "scheme");
+	fx_android_text(data, "display_name", st, "display_name");
+	fx_android_text(data, "federation_url", st, "federation_url");
+	t = fx_android_num(st, "date_last_used", 0);
 	fx_web_time(data, "last_used", t, login_unit(t));
-	t = fx_web_num(st, "date_password_modified", 0);
+	t = fx_android_num(st, "date_password_modified", 0);
 	fx_web_time(data, "password_modified", t, login_unit(t));
-	t = fx_web_num(st, "date_created", 0);
+	t = fx_android_num(st, "date_created", 0);
 	fx_android_time(rec, t, login_unit(t));
 	return fx_android_emit(a, rec);
 }
@@ -419,7 +419,7 @@ int fx_android_parse_chrome_logins(struct fx_android *a, const struct fx_afile *
 		fx_android_problem(a, f, "no logins table: not a Chromium Login Data database");
 		ret = -1;
 	} else {
-		ret = fx_web_rows(a, f, db, "logins", "", login, NULL);
+		ret = fx_android_rows(a, f, db, "logins", "", login, NULL);
 	}
 	fx_android_sqlite_close(a, db);
 	return ret;
@@ -434,11 +434,11 @@ static int autofill_entry(struct fx_android *a, const struct fx_afile *f, sqlite
 	json_t *data = json_object_get(rec, "data");
 
 	json_object_set_new(data, "kind", json_string("entry"));
-	fx_web_text(data, "name", st, "name");
-	fx_web_text(data, "value", st, "value");
-	fx_web_int(data, "count", st, "count");
-	fx_web_time(data, "last_used", fx_web_num(st, "date_last_used", 0), FX_TIME_UNIX_S);
-	fx_android_time(rec, fx_web_num(st, "date_created", 0), FX_TIME_UNIX_S);
+	fx_android_text(data, "name", st, "name");
+	fx_android_text(data, "value", st, "value");
+	fx_android_int(data, "count", st, "count");
+	fx_web_time(data, "last_used", fx_android_num(st, "date_last_used", 0), FX_TIME_UNIX_S);
+	fx_android_time(rec, fx_android_num(st, "date_created", 0), FX_TIME_UNIX_S);
 	return fx_android_emit(a, rec);
 }
 
@@ -454,7 +454,7 @@ static json_t *by_guid(sqlite3 *db, const char *table, sqlite3_stmt *owner)
 	sqlite3_stmt *st;
 	json_t *rows;
 	char *sql;
-	int g = fx_web_col(owner, "guid");
+	int g = fx_android_col(owner, "guid");
 
 	if (g < 0 || !fx_android_has_table(db, table))
 		return NULL;
@@ -495,29 +495,29 @@ static int autofill_other(struct fx_android *a, const struct fx_afile *f, sqlite
 	struct webdata *w = ctx;
 	json_t *rec = fx_web_record(a, "autofill", f, w->table, st);
 	json_t *data = json_object_get(rec, "data"), *fields, *rows;
-	int c = fx_web_col(st, "card_number_encrypted");
+	int c = fx_android_col(st, "card_number_encrypted");
 	int cards = strstr(w->table, "credit_cards") != NULL;
 	size_t i;
 
 	json_object_set_new(data, "kind",
 			    json_string(strcmp(w->table, "masked_credit_cards") == 0 ? "server_card" :
 					cards ? "card" : "profile"));
-	fx_web_text(data, "guid", st, "guid");
-	fx_web_text(data, "guid", st, "id");
-	fx_web_text(data, "name", st, "name_on_card");
-	fx_web_text(data, "origin", st, "origin");
+	fx_android_text(data, "guid", st, "guid");
+	fx_android_text(data, "guid", st, "id");
+	fx_android_text(data, "name", st, "name_on_card");
+	fx_android_text(data, "origin", st, "origin");
 	if (c >= 0 && sqlite3_column_type(st, c) != SQLITE_NULL)
 		json_object_set_new(data, "card_number",
 				    fx_json_hex(sqlite3_column_blob(st, c),
 						(size_t)sqlite3_column_bytes(st, c)));
-	fx_web_int(data, "count", st, "use_count");
-	fx_web_time(data, "last_used", fx_web_num(st, "use_date", 0), FX_TIME_UNIX_S);
+	fx_android_int(data, "count", st, "use_count");
+	fx_web_time(data, "last_used", fx_android_num(st, "use_date", 0), FX_TIME_UNIX_S);
 	fields = fx_web_row(st, skip);
 	for (i = 0; !cards && i < sizeof(subs) / sizeof(subs[0]); i++)
 		if ((rows = by_guid(w->db, subs[i].table, st)) != NULL)
 			json_object_set_new(fields, subs[i].key, rows);
 	json_object_set_new(data, "fields", fields);
-	fx_android_time(rec, fx_web_num(st, "date_modified", 0), FX_TIME_UNIX_S);
+	fx_android_time(rec, fx_android_num(st, "date_modified", 0), FX_TIME_UNIX_S);
 	return fx_android_emit(a, rec);
 }
 
@@ -536,7 +536,7 @@ int fx_android_parse_chrome_webdata(struct fx_android *a, const struct fx_afile 
 	w.db = db;
 	if (fx_android_has_table(db, "autofill")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "autofill", "", autofill_entry, NULL) < 0)
+		if (fx_android_rows(a, f, db, "autofill", "", autofill_entry, NULL) < 0)
 			ret = -1;
 	}
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
@@ -544,7 +544,7 @@ int fx_android_parse_chrome_webdata(struct fx_android *a, const struct fx_afile 
 			continue;
 		any = 1;
 		w.table = tables[i];
-		if (fx_web_rows(a, f, db, tables[i], "", autofill_other, &w) < 0)
+		if (fx_android_rows(a, f, db, tables[i], "", autofill_other, &w) < 0)
 			ret = -1;
 	}
 	if (!any) {

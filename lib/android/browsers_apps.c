@@ -77,9 +77,9 @@ static json_t *folder_path(struct tree *t, sqlite3_stmt *st)
 	int64_t id, seen[FOLDER_DEPTH];
 	int n = 0, i, k;
 
-	if (!t->up || !fx_web_has(st, t->parent))
+	if (!t->up || !fx_android_has(st, t->parent))
 		return NULL;
-	id = fx_web_num(st, t->parent, 0);
+	id = fx_android_num(st, t->parent, 0);
 	/* Walk up, holding the titles as JSON strings for the output. */
 	titles = json_array();
 	while (n < FOLDER_DEPTH) {
@@ -132,21 +132,21 @@ static int bookmark(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 	int64_t v;
 
 	/* Folders are only names on the way to a bookmark. */
-	if (fx_web_num(st, "folder", 0) != 0 || fx_web_num(st, "bookmark", 1) == 0 ||
-	    !fx_web_has(st, "url"))
+	if (fx_android_num(st, "folder", 0) != 0 || fx_android_num(st, "bookmark", 1) == 0 ||
+	    !fx_android_has(st, "url"))
 		return 0;
 	rec = fx_web_record(a, "bookmark", f, t->table_name, st);
 	data = json_object_get(rec, "data");
-	fx_web_text(data, "title", st, "title");
-	fx_web_text(data, "url", st, "url");
+	fx_android_text(data, "title", st, "title");
+	fx_android_text(data, "url", st, "url");
 	if ((folder = folder_path(t, st)) != NULL)
 		json_object_set_new(data, "folder", folder);
-	fx_web_text(data, "guid", st, "guid");
-	fx_web_bool(data, "deleted", st, "deleted");
-	fx_web_text(data, "account", st, "account_name");
-	v = fx_web_num(st, t->modified, 0);
+	fx_android_text(data, "guid", st, "guid");
+	fx_android_bool(data, "deleted", st, "deleted");
+	fx_android_text(data, "account", st, "account_name");
+	v = fx_android_num(st, t->modified, 0);
 	fx_web_time(data, "modified", v, unit_of(t, v));
-	v = fx_web_num(st, t->created, 0);
+	v = fx_android_num(st, t->created, 0);
 	fx_android_time(rec, v, unit_of(t, v));
 	return fx_android_emit(a, rec);
 }
@@ -162,7 +162,7 @@ static int bookmarks(struct fx_android *a, const struct fx_afile *f, sqlite3 *db
 	if (sqlite3_prepare_v2(db, sql, -1, &t->up, NULL) != SQLITE_OK)
 		t->up = NULL; /* no such columns: bookmarks without their folders */
 	free(sql);
-	ret = fx_web_rows(a, f, db, t->table, "", bookmark, t);
+	ret = fx_android_rows(a, f, db, t->table, "", bookmark, t);
 	sqlite3_finalize(t->up);
 	t->up = NULL;
 	return ret;
@@ -181,22 +181,22 @@ static int visit_row(struct fx_android *a, const struct fx_afile *f, sqlite3_stm
 {
 	struct hist *h = ctx;
 	json_t *rec, *data, *title;
-	int64_t t = fx_web_num(st, h->time, 0), c;
+	int64_t t = fx_android_num(st, h->time, 0), c;
 	int unit = h->unit >= 0 ? h->unit : fx_web_guess_unit(t);
 	const char *s;
 	size_t plen;
 
 	/* browser.db keeps bookmarks never visited in the same table. */
-	if (strcmp(h->table, "bookmarks") == 0 && fx_web_num(st, "visits", 0) == 0 && t == 0)
+	if (strcmp(h->table, "bookmarks") == 0 && fx_android_num(st, "visits", 0) == 0 && t == 0)
 		return 0;
 	rec = fx_web_record(a, "visit", f, h->table, st);
 	data = json_object_get(rec, "data");
-	fx_web_text(data, "url", st, h->url);
-	fx_web_text(data, "title", st, h->title);
-	fx_web_text(data, "original_url", st, "original_url");
-	fx_web_int(data, "visit_count", st, h->count);
+	fx_android_text(data, "url", st, h->url);
+	fx_android_text(data, "title", st, h->title);
+	fx_android_text(data, "original_url", st, "original_url");
+	fx_android_int(data, "visit_count", st, h->count);
 	if (h->created) {
-		c = fx_web_num(st, h->created, 0);
+		c = fx_android_num(st, h->created, 0);
 		fx_web_time(data, "created", c, h->unit >= 0 ? h->unit : fx_web_guess_unit(c));
 	}
 	fx_android_time(rec, t, unit);
@@ -211,7 +211,7 @@ static int visit_row(struct fx_android *a, const struct fx_afile *f, sqlite3_stm
 		rec = fx_web_record(a, "search", f, h->table, st);
 		data = json_object_get(rec, "data");
 		json_object_set_new(data, "term", json_string(s + plen));
-		fx_web_text(data, "url", st, h->url);
+		fx_android_text(data, "url", st, h->url);
 		fx_android_time(rec, t, unit);
 		json_decref(title);
 		return fx_android_emit(a, rec);
@@ -226,11 +226,11 @@ static int search_row(struct fx_android *a, const struct fx_afile *f, sqlite3_st
 	struct hist *h = ctx;
 	json_t *rec = fx_web_record(a, "search", f, h->table, st);
 	json_t *data = json_object_get(rec, "data");
-	int64_t t = fx_web_num(st, h->time, 0);
+	int64_t t = fx_android_num(st, h->time, 0);
 
-	fx_web_text(data, "term", st, h->title);
+	fx_android_text(data, "term", st, h->title);
 	if (h->url)
-		fx_web_text(data, "url", st, h->url);
+		fx_android_text(data, "url", st, h->url);
 	fx_android_time(rec, t, h->unit >= 0 ? h->unit : fx_web_guess_unit(t));
 	return fx_android_emit(a, rec);
 }
@@ -254,18 +254,18 @@ int fx_android_parse_stock_browser(struct fx_android *a, const struct fx_afile *
 		return -1;
 	}
 	if (fx_android_has_table(db, "history")) {
-		if (fx_web_rows(a, f, db, "history", "", visit_row, &h) < 0)
+		if (fx_android_rows(a, f, db, "history", "", visit_row, &h) < 0)
 			ret = -1;
 	} else if (fx_android_has_table(db, "bookmarks")) {
 		/* browser.db: history rows live in bookmarks */
 		h.table = "bookmarks";
-		if (fx_web_rows(a, f, db, "bookmarks", "", visit_row, &h) < 0)
+		if (fx_android_rows(a, f, db, "bookmarks", "", visit_row, &h) < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "bookmarks") && bookmarks(a, f, db, &t) < 0)
 		ret = -1;
 	if (fx_android_has_table(db, "searches") &&
-	    fx_web_rows(a, f, db, "searches", "", search_row, &s) < 0)
+	    fx_android_rows(a, f, db, "searches", "", search_row, &s) < 0)
 		ret = -1;
 	fx_android_sqlite_close(a, db);
 	return ret;
@@ -280,16 +280,16 @@ static int qq_download(struct fx_android *a, const struct fx_afile *f, sqlite3_s
 	json_t *data = json_object_get(rec, "data");
 	int64_t t;
 
-	fx_web_text(data, "url", st, "url");
-	fx_web_text(data, "filename", st, "filename");
-	fx_web_text(data, "target_path", st, "filepath");
-	fx_web_int(data, "total_bytes", st, "totalsize");
-	fx_web_int(data, "received_bytes", st, "downloadsize");
-	fx_web_text(data, "referrer", st, "referer");
-	fx_web_text(data, "mime", st, "mimetype");
-	t = fx_web_num(st, "donedate", 0);
+	fx_android_text(data, "url", st, "url");
+	fx_android_text(data, "filename", st, "filename");
+	fx_android_text(data, "target_path", st, "filepath");
+	fx_android_int(data, "total_bytes", st, "totalsize");
+	fx_android_int(data, "received_bytes", st, "downloadsize");
+	fx_android_text(data, "referrer", st, "referer");
+	fx_android_text(data, "mime", st, "mimetype");
+	t = fx_android_num(st, "donedate", 0);
 	fx_web_time(data, "end", t, fx_web_guess_unit(t));
-	t = fx_web_num(st, "createdate", 0);
+	t = fx_android_num(st, "createdate", 0);
 	fx_android_time(rec, t, fx_web_guess_unit(t));
 	return fx_android_emit(a, rec);
 }
@@ -308,7 +308,7 @@ int fx_android_parse_qqbrowser(struct fx_android *a, const struct fx_afile *f)
 		return -1;
 	if (fx_android_has_table(db, "history")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "history", "", visit_row, &h) < 0)
+		if (fx_android_rows(a, f, db, "history", "", visit_row, &h) < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "mtt_bookmarks")) {
@@ -318,12 +318,12 @@ int fx_android_parse_qqbrowser(struct fx_android *a, const struct fx_afile *f)
 	}
 	if (fx_android_has_table(db, "search_history")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "search_history", "", search_row, &s) < 0)
+		if (fx_android_rows(a, f, db, "search_history", "", search_row, &s) < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "download")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "download", "", qq_download, NULL) < 0)
+		if (fx_android_rows(a, f, db, "download", "", qq_download, NULL) < 0)
 			ret = -1;
 	}
 	/* Account databases (digits.db) hold other things too; the named ones must match. */
@@ -353,7 +353,7 @@ int fx_android_parse_ucbrowser(struct fx_android *a, const struct fx_afile *f)
 		return -1;
 	if (fx_android_has_table(db, "history")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "history", "", visit_row, &h) < 0)
+		if (fx_android_rows(a, f, db, "history", "", visit_row, &h) < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "bookmark")) {

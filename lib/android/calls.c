@@ -29,32 +29,8 @@ static const char *direction(int64_t type)
 	}
 }
 
-static int col(sqlite3_stmt *st, const char *name)
-{
-	int i, n = sqlite3_column_count(st);
 
-	for (i = 0; i < n; i++)
-		if (strcmp(sqlite3_column_name(st, i), name) == 0)
-			return i;
-	return -1;
-}
 
-static void text(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
-{
-	int i = col(st, name);
-
-	if (i >= 0)
-		fx_android_set_text(data, key, st, i);
-}
-
-static int64_t num(sqlite3_stmt *st, const char *name, int64_t dflt)
-{
-	int i = col(st, name);
-
-	if (i < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
-		return dflt;
-	return sqlite3_column_int64(st, i);
-}
 
 static int calls_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db,
 		       const char *table, const char *where)
@@ -75,21 +51,21 @@ static int calls_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rec = fx_android_record(a, "call", f, table, sqlite3_column_int64(st, 0));
 		data = json_object_get(rec, "data");
-		text(data, "number", st, "number");
-		type = num(st, "type", 0);
+		fx_android_text(data, "number", st, "number");
+		type = fx_android_num(st, "type", 0);
 		json_object_set_new(data, "direction", json_string(direction(type)));
 		json_object_set_new(data, "type", json_integer(type));
-		if ((v = num(st, "duration", -1)) >= 0)
+		if ((v = fx_android_num(st, "duration", -1)) >= 0)
 			json_object_set_new(data, "duration", json_integer(v));
-		text(data, "name", st, "name");
-		text(data, "country", st, "countryiso");
-		text(data, "location", st, "geocoded_location");
-		text(data, "account", st, "subscription_id");
-		if ((v = num(st, "is_read", -1)) >= 0)
+		fx_android_text(data, "name", st, "name");
+		fx_android_text(data, "country", st, "countryiso");
+		fx_android_text(data, "location", st, "geocoded_location");
+		fx_android_text(data, "account", st, "subscription_id");
+		if ((v = fx_android_num(st, "is_read", -1)) >= 0)
 			json_object_set_new(data, "read", json_boolean(v));
-		if ((v = num(st, "new", -1)) >= 0)
+		if ((v = fx_android_num(st, "new", -1)) >= 0)
 			json_object_set_new(data, "new", json_boolean(v));
-		fx_android_time(rec, num(st, "date", 0), FX_TIME_UNIX_MS);
+		fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_MS);
 		if (fx_android_emit(a, rec) < 0)
 			break;
 	}

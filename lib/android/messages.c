@@ -46,32 +46,8 @@ static const char *mms_direction(int64_t box)
 }
 
 /* Column index by name, or -1: layouts differ across versions and makers. */
-static int col(sqlite3_stmt *st, const char *name)
-{
-	int i, n = sqlite3_column_count(st);
 
-	for (i = 0; i < n; i++)
-		if (strcmp(sqlite3_column_name(st, i), name) == 0)
-			return i;
-	return -1;
-}
 
-static void text_col(json_t *data, const char *key, sqlite3_stmt *st, const char *name)
-{
-	int i = col(st, name);
-
-	if (i >= 0)
-		fx_android_set_text(data, key, st, i);
-}
-
-static int64_t int_col(sqlite3_stmt *st, const char *name, int64_t dflt)
-{
-	int i = col(st, name);
-
-	if (i < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
-		return dflt;
-	return sqlite3_column_int64(st, i);
-}
 
 static int sms_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db,
 		     const char *table)
@@ -91,24 +67,24 @@ static int sms_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rec = fx_android_record(a, "sms", f, table, sqlite3_column_int64(st, 0));
 		data = json_object_get(rec, "data");
-		text_col(data, "address", st, "address");
-		text_col(data, "body", st, "body");
-		type = int_col(st, "type", 0);
+		fx_android_text(data, "address", st, "address");
+		fx_android_text(data, "body", st, "body");
+		type = fx_android_num(st, "type", 0);
 		json_object_set_new(data, "direction", json_string(sms_direction(type)));
 		json_object_set_new(data, "type", json_integer(type));
-		if ((v = int_col(st, "read", -1)) >= 0)
+		if ((v = fx_android_num(st, "read", -1)) >= 0)
 			json_object_set_new(data, "read", json_boolean(v));
-		if ((v = int_col(st, "seen", -1)) >= 0)
+		if ((v = fx_android_num(st, "seen", -1)) >= 0)
 			json_object_set_new(data, "seen", json_boolean(v));
-		if ((v = int_col(st, "locked", -1)) >= 0)
+		if ((v = fx_android_num(st, "locked", -1)) >= 0)
 			json_object_set_new(data, "locked", json_boolean(v));
-		text_col(data, "thread_id", st, "thread_id");
-		text_col(data, "subject", st, "subject");
-		text_col(data, "service_center", st, "service_center");
-		text_col(data, "status", st, "status");
-		text_col(data, "sub_id", st, "sub_id");
-		text_col(data, "creator", st, "creator");
-		if ((v = int_col(st, "date_sent", 0)) > 0) {
+		fx_android_text(data, "thread_id", st, "thread_id");
+		fx_android_text(data, "subject", st, "subject");
+		fx_android_text(data, "service_center", st, "service_center");
+		fx_android_text(data, "status", st, "status");
+		fx_android_text(data, "sub_id", st, "sub_id");
+		fx_android_text(data, "creator", st, "creator");
+		if ((v = fx_android_num(st, "date_sent", 0)) > 0) {
 			char t[FX_TIME_LEN];
 
 			if (fx_time_convert(v, FX_TIME_UNIX_MS, t) == 0)
@@ -116,7 +92,7 @@ static int sms_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db
 		}
 		if (strcmp(table, "sms") != 0)
 			json_object_set_new(data, "spam", json_true());
-		fx_android_time(rec, int_col(st, "date", 0), FX_TIME_UNIX_MS);
+		fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_MS);
 		if (fx_android_emit(a, rec) < 0)
 			break;
 	}
@@ -240,17 +216,17 @@ static int mms_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db
 		id = sqlite3_column_int64(st, 0);
 		rec = fx_android_record(a, "mms", f, "pdu", id);
 		data = json_object_get(rec, "data");
-		v = int_col(st, "msg_box", 0);
+		v = fx_android_num(st, "msg_box", 0);
 		json_object_set_new(data, "direction", json_string(mms_direction(v)));
 		json_object_set_new(data, "box", json_integer(v));
-		text_col(data, "subject", st, "sub");
-		text_col(data, "thread_id", st, "thread_id");
-		text_col(data, "message_id", st, "m_id");
-		if ((v = int_col(st, "read", -1)) >= 0)
+		fx_android_text(data, "subject", st, "sub");
+		fx_android_text(data, "thread_id", st, "thread_id");
+		fx_android_text(data, "message_id", st, "m_id");
+		if ((v = fx_android_num(st, "read", -1)) >= 0)
 			json_object_set_new(data, "read", json_boolean(v));
 		mms_addresses(db, id, data);
 		mms_parts(a, f, db, id, data);
-		fx_android_time(rec, int_col(st, "date", 0), FX_TIME_UNIX_S);
+		fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_S);
 		if (fx_android_emit(a, rec) < 0)
 			break;
 	}

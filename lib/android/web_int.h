@@ -9,22 +9,6 @@
 
 #include "fx_android.h"
 
-/* The index of the column called name (any case) in st's result, or -1. */
-int fx_web_col(sqlite3_stmt *st, const char *name);
-/* True when the column called name is present and not NULL. */
-int fx_web_has(sqlite3_stmt *st, const char *name);
-/* The integer in the column called name, or dflt when absent or NULL. */
-int64_t fx_web_num(sqlite3_stmt *st, const char *name, int64_t dflt);
-
-/*
- * data[key] from the column called name, when present and not NULL: text
- * exactly as stored (hex when not UTF-8, see fx_android_set_text), an
- * integer, or a boolean (non-zero is true).
- */
-void fx_web_text(json_t *data, const char *key, sqlite3_stmt *st, const char *name);
-void fx_web_int(json_t *data, const char *key, sqlite3_stmt *st, const char *name);
-void fx_web_bool(json_t *data, const char *key, sqlite3_stmt *st, const char *name);
-
 /*
  * data[key] = raw in unit (fx_time.h) as an RFC 3339 time, unless raw is 0
  * (browsers' "never") or out of range; the raw value is then still in the
@@ -55,17 +39,6 @@ json_t *fx_web_row(sqlite3_stmt *st, const char *const *skip);
  */
 void fx_web_app(json_t *data, const char *path);
 
-/*
- * Runs "SELECT rowid AS fx_rowid, * FROM table" (with where, e.g. " WHERE
- * …", appended; may be "") in rowid order and calls fn for each row; the
- * row's rowid is column 0. fn returns 0 to go on, -1 to stop (a failed
- * emit). A query that cannot be prepared or a table that turns out damaged
- * is reported naming f and table. Returns 0, or -1 when reported or stopped.
- */
-typedef int (*fx_web_row_fn)(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st,
-			     void *ctx);
-int fx_web_rows(struct fx_android *a, const struct fx_afile *f, sqlite3 *db, const char *table,
-		const char *where, fx_web_row_fn fn, void *ctx);
 
 /*
  * A new record of type from the current row of st (table, rowid in column

@@ -483,14 +483,14 @@ static int item(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st
 {
 	json_t *rec = fx_web_record(a, "storage", f, "ItemTable", st);
 	json_t *data = json_object_get(rec, "data"), *origin = file_origin(f->path);
-	int v = fx_web_col(st, "value");
+	int v = fx_android_col(st, "value");
 
 	json_object_set_new(data, "kind", json_string("local"));
 	json_object_set_new(data, "store", json_string("sqlite"));
 	json_object_set_new(data, "entry", json_string("item"));
 	if (origin)
 		json_object_set_new(data, "origin", origin);
-	fx_web_text(data, "key", st, "key");
+	fx_android_text(data, "key", st, "key");
 	if (v >= 0 && sqlite3_column_type(st, v) == SQLITE_BLOB)
 		json_object_set_new(data, "value",
 				    fx_web_utf16(sqlite3_column_blob(st, v),
@@ -511,7 +511,7 @@ int fx_android_parse_localstorage(struct fx_android *a, const struct fx_afile *f
 		fx_android_problem(a, f, "no ItemTable: not a WebKit localStorage database");
 		ret = -1;
 	} else {
-		ret = fx_web_rows(a, f, db, "ItemTable", "", item, NULL);
+		ret = fx_android_rows(a, f, db, "ItemTable", "", item, NULL);
 	}
 	fx_android_sqlite_close(a, db);
 	return ret;
@@ -524,13 +524,13 @@ static int wv_cookie(struct fx_android *a, const struct fx_afile *f, sqlite3_stm
 	json_t *rec = fx_web_record(a, "cookie", f, "cookies", st);
 	json_t *data = json_object_get(rec, "data");
 
-	fx_web_text(data, "host", st, "domain");
-	fx_web_text(data, "name", st, "name");
-	fx_web_text(data, "value", st, "value");
-	fx_web_text(data, "path", st, "path");
-	fx_web_bool(data, "secure", st, "secure");
-	fx_web_int(data, "expires_raw", st, "expires");
-	fx_web_time(data, "expires", fx_web_num(st, "expires", 0), FX_TIME_UNIX_MS);
+	fx_android_text(data, "host", st, "domain");
+	fx_android_text(data, "name", st, "name");
+	fx_android_text(data, "value", st, "value");
+	fx_android_text(data, "path", st, "path");
+	fx_android_bool(data, "secure", st, "secure");
+	fx_android_int(data, "expires_raw", st, "expires");
+	fx_web_time(data, "expires", fx_android_num(st, "expires", 0), FX_TIME_UNIX_MS);
 	return fx_android_emit(a, rec);
 }
 
@@ -541,10 +541,10 @@ static int wv_login(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 	json_t *data = json_object_get(rec, "data");
 
 	/* Kept in clear by the old WebView. */
-	fx_web_text(data, "origin", st, "host");
-	fx_web_text(data, "realm", st, "realm");
-	fx_web_text(data, "username", st, "username");
-	fx_web_text(data, "password", st, "password");
+	fx_android_text(data, "origin", st, "host");
+	fx_android_text(data, "realm", st, "realm");
+	fx_android_text(data, "username", st, "username");
+	fx_android_text(data, "password", st, "password");
 	return fx_android_emit(a, rec);
 }
 
@@ -555,11 +555,11 @@ static int wv_form(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt 
 	json_t *data = json_object_get(rec, "data");
 
 	json_object_set_new(data, "kind", json_string("form"));
-	fx_web_text(data, "name", st, "name");
-	fx_web_text(data, "value", st, "value");
-	if (url && fx_web_has(st, "urlid")) {
+	fx_android_text(data, "name", st, "name");
+	fx_android_text(data, "value", st, "value");
+	if (url && fx_android_has(st, "urlid")) {
 		sqlite3_reset(url);
-		sqlite3_bind_int64(url, 1, fx_web_num(st, "urlid", 0));
+		sqlite3_bind_int64(url, 1, fx_android_num(st, "urlid", 0));
 		if (sqlite3_step(url) == SQLITE_ROW)
 			fx_android_set_text(data, "url", url, 0);
 	}
@@ -576,17 +576,17 @@ int fx_android_parse_webview(struct fx_android *a, const struct fx_afile *f)
 		return -1;
 	if (fx_android_has_table(db, "cookies")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "cookies", "", wv_cookie, NULL) < 0)
+		if (fx_android_rows(a, f, db, "cookies", "", wv_cookie, NULL) < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "password")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "password", "", wv_login, "password") < 0)
+		if (fx_android_rows(a, f, db, "password", "", wv_login, "password") < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "httpauth")) {
 		any = 1;
-		if (fx_web_rows(a, f, db, "httpauth", "", wv_login, "httpauth") < 0)
+		if (fx_android_rows(a, f, db, "httpauth", "", wv_login, "httpauth") < 0)
 			ret = -1;
 	}
 	if (fx_android_has_table(db, "formdata")) {
@@ -595,7 +595,7 @@ int fx_android_parse_webview(struct fx_android *a, const struct fx_afile *f)
 		    sqlite3_prepare_v2(db, "SELECT url FROM formurl WHERE _id = ?", -1, &url,
 				       NULL) != SQLITE_OK)
 			url = NULL;
-		if (fx_web_rows(a, f, db, "formdata", "", wv_form, url) < 0)
+		if (fx_android_rows(a, f, db, "formdata", "", wv_form, url) < 0)
 			ret = -1;
 		sqlite3_finalize(url);
 	}
@@ -622,10 +622,10 @@ static int wv_cache(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 	const unsigned char *name;
 	const struct fx_afile *body;
 	char *p;
-	int i = fx_web_col(st, "filepath");
+	int i = fx_android_col(st, "filepath");
 
-	fx_web_text(data, "url", st, "url");
-	fx_web_text(data, "file", st, "filepath");
+	fx_android_text(data, "url", st, "url");
+	fx_android_text(data, "file", st, "filepath");
 	name = i >= 0 ? sqlite3_column_text(st, i) : NULL;
 	if (c->dir && name && *name && !strchr((const char *)name, '/')) {
 		p = fx_xasprintf("%s/%s", c->dir, (const char *)name);
@@ -633,16 +633,16 @@ static int wv_cache(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt
 			json_object_set_new(data, "file_sha256", json_string(body->sha256));
 		free(p);
 	}
-	fx_web_text(data, "mime", st, "mimetype");
-	fx_web_text(data, "encoding", st, "encoding");
-	fx_web_int(data, "status", st, "httpstatus");
-	fx_web_int(data, "content_length", st, "contentlength");
-	fx_web_text(data, "etag", st, "etag");
-	fx_web_text(data, "last_modified", st, "lastmodify");
-	fx_web_text(data, "expires_text", st, "expiresstring");
-	fx_web_text(data, "location", st, "location");
-	fx_web_text(data, "disposition", st, "contentdisposition");
-	fx_web_time(data, "expires", fx_web_num(st, "expires", 0), FX_TIME_UNIX_MS);
+	fx_android_text(data, "mime", st, "mimetype");
+	fx_android_text(data, "encoding", st, "encoding");
+	fx_android_int(data, "status", st, "httpstatus");
+	fx_android_int(data, "content_length", st, "contentlength");
+	fx_android_text(data, "etag", st, "etag");
+	fx_android_text(data, "last_modified", st, "lastmodify");
+	fx_android_text(data, "expires_text", st, "expiresstring");
+	fx_android_text(data, "location", st, "location");
+	fx_android_text(data, "disposition", st, "contentdisposition");
+	fx_web_time(data, "expires", fx_android_num(st, "expires", 0), FX_TIME_UNIX_MS);
 	return fx_android_emit(a, rec);
 }
 
@@ -661,7 +661,7 @@ int fx_android_parse_webview_cache(struct fx_android *a, const struct fx_afile *
 		fx_android_problem(a, f, "no cache table: not a WebView cache index");
 		ret = -1;
 	} else {
-		ret = fx_web_rows(a, f, db, "cache", "", wv_cache, &c);
+		ret = fx_android_rows(a, f, db, "cache", "", wv_cache, &c);
 	}
 	free(c.dir);
 	fx_android_sqlite_close(a, db);
