@@ -122,6 +122,14 @@ int fx_case_prepare_record(const struct fx_case *c, const json_t *rec, const cha
 int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where,
 		  int *added);
 
+/*
+ * Stores n prepared records in order, as fx_case_store_record() on each
+ * would, but when n is FX_CASE_STORE_MANY with one statement for all,
+ * which is much cheaper. Returns 0 or -1 (reported).
+ */
+#define FX_CASE_STORE_MANY 256
+int fx_case_store_records(struct fx_case *c, const struct fx_case_prep *p, size_t n);
+
 /* Options and counts of fx_case_ingest(). */
 struct fx_case_ingest {
 	unsigned long batch; /* lines per change; 0 for FX_CASE_BATCH */

@@ -38,6 +38,7 @@ struct fx_case {
 	char last_object[FX_SHA256_HEX]; /* one-entry cache for object checks */
 
 	sqlite3_stmt *ins_record, *ins_text, *ins_object, *find_key, *find_nokey;
+	sqlite3_stmt *ins_many, *text_many; /* FX_CASE_STORE_MANY rows at once */
 };
 
 /*

@@ -234,7 +234,7 @@ static int prepare_inserts(struct fx_case *c)
 						   " device, ms, entry, line)"
 						   " VALUES(?, ?, ?, ?, ?, ?, ?)");
 	if (!c->find_key)
-		c->find_key = fx_case_prepare(c, "SELECT id FROM records WHERE idk = ?");
+		c->find_key = fx_case_prepare(c, "SELECT id, n FROM records WHERE idk = ?");
 	if (!c->find_nokey)
 		c->find_nokey = fx_case_prepare(c, "SELECT 1 FROM records"
 						   " WHERE idk IS NULL AND id = ?");
@@ -292,6 +292,47 @@ static int already_there(struct fx_case *c, const struct fx_case_prep *p, int64_
 	return rc == SQLITE_ROW;
 }
 
+/* A device record also updates the case's device list. */
+static int merge_device(struct fx_case *c, const struct fx_case_prep *p, const char *where)
+{
+	json_t *rec, *data;
+	const char *key;
+	int rc;
+
+	if (strcmp(p->type, "device") != 0)
+		return 0;
+	rec = json_loadb(p->line, p->len, JSON_ALLOW_NUL, NULL);
+	data = json_object_get(rec, FX_KEY_DATA);
+	key = str_or_null(data, "key");
+	rc = key ? fx_case_device_merge(c, key, data) : 0;
+	json_decref(rec);
+	if (rc < 0 && where)
+		fx_error("%s: the device was not stored", where);
+	return rc;
+}
+
+/* Indexes the text of p, stored as row n. Returns 0 or -1. */
+static int index_text(struct fx_case *c, const struct fx_case_prep *p, int64_t n)
+{
+	int rc;
+
+	sqlite3_bind_int64(c->ins_text, 1, n);
+	sqlite3_bind_text(c->ins_text, 2, p->text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(c->ins_text);
+	sqlite3_reset(c->ins_text);
+	return rc == SQLITE_DONE ? 0 : fx_case_db_error(c, "cannot index record");
+}
+
+/* What follows storing p as row n: its text, the change's digest, its device. */
+static int stored(struct fx_case *c, const struct fx_case_prep *p, int64_t n, const char *where)
+{
+	if (index_text(c, p, n) < 0)
+		return -1;
+	digest_add(&c->records, p->id, 32);
+	c->added++;
+	return merge_device(c, p, where);
+}
+
 int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where, int *added)
 {
 	int64_t idk = fx_case_idk(p->id);
@@ -313,27 +354,160 @@ int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const 
 		if (rc == 0)
 			rc = insert_row(c, p, idk, 1);
 	}
-	if (rc < 0)
+	if (rc < 0 || stored(c, p, sqlite3_last_insert_rowid(c->db), where) < 0)
 		return -1;
-	sqlite3_bind_int64(c->ins_text, 1, sqlite3_last_insert_rowid(c->db));
-	sqlite3_bind_text(c->ins_text, 2, p->text, -1, SQLITE_STATIC);
-	rc = sqlite3_step(c->ins_text);
-	sqlite3_reset(c->ins_text);
-	if (rc != SQLITE_DONE)
-		return fx_case_db_error(c, "cannot index record");
-	digest_add(&c->records, p->id, 32);
-	c->added++;
 	if (added)
 		*added = 1;
-	if (strcmp(p->type, "device") == 0) {
-		json_t *rec = json_loadb(p->line, p->len, JSON_ALLOW_NUL, NULL);
-		json_t *data = json_object_get(rec, FX_KEY_DATA);
-		const char *key = str_or_null(data, "key");
+	return 0;
+}
 
-		rc = key ? fx_case_device_merge(c, key, data) : 0;
-		json_decref(rec);
+/* "prefix(?,…)(?,…)…" with n groups of k parameters. Caller frees. */
+static char *values_sql(const char *prefix, size_t n, int k)
+{
+	struct fx_buf b = FX_BUF_INIT;
+	size_t i;
+	int j;
+
+	fx_buf_add(&b, prefix, strlen(prefix));
+	for (i = 0; i < n; i++) {
+		fx_buf_add(&b, i ? ",(?" : "(?", i ? 3 : 2);
+		for (j = 1; j < k; j++)
+			fx_buf_add(&b, ",?", 2);
+		fx_buf_add(&b, ")", 1);
+	}
+	return b.data;
+}
+
+static int prepare_many(struct fx_case *c)
+{
+	char *sql;
+
+	if (!c->ins_many) {
+		sql = values_sql("INSERT OR IGNORE INTO records(id, idk, type, device, ms, entry,"
+				 " line) VALUES", FX_CASE_STORE_MANY, 7);
+		c->ins_many = fx_case_prepare(c, sql);
+		free(sql);
+	}
+	if (!c->text_many) {
+		sql = values_sql("INSERT INTO records_text(rowid, text) VALUES", FX_CASE_STORE_MANY, 2);
+		c->text_many = fx_case_prepare(c, sql);
+		free(sql);
+	}
+	return c->ins_many && c->text_many ? 0 : -1;
+}
+
+/*
+ * Some of the rows of a many-row insert were not inserted: their key was
+ * taken. Rows lo to hi (none when lo > hi) are those that were, in input
+ * order. Sorts the others out one by one, as fx_case_store_record does;
+ * the keyless ones are inserted after the rest.
+ */
+static int sort_out(struct fx_case *c, const struct fx_case_prep *p, size_t n, int64_t lo,
+		    int64_t hi)
+{
+	uint8_t keyless[FX_CASE_STORE_MANY] = { 0 }, claimed[FX_CASE_STORE_MANY] = { 0 };
+	int64_t row;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(c->find_key, 1, fx_case_idk(p[i].id));
+		rc = sqlite3_step(c->find_key);
+		row = rc == SQLITE_ROW ? sqlite3_column_int64(c->find_key, 1) : 0;
+		if (rc == SQLITE_ROW && !(sqlite3_column_bytes(c->find_key, 0) == 32 &&
+					  memcmp(sqlite3_column_blob(c->find_key, 0), p[i].id, 32) == 0))
+			keyless[i] = 1;
+		sqlite3_reset(c->find_key);
+		if (rc != SQLITE_ROW)
+			return fx_case_db_error(c, "cannot look up record");
+		if (keyless[i] || row < lo || row > hi || claimed[row - lo]) {
+			/* there before, or the same record earlier in this chunk */
+			if (!keyless[i])
+				c->duplicates++;
+			continue;
+		}
+		claimed[row - lo] = 1;
+		if (stored(c, &p[i], row, NULL) < 0)
+			return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!keyless[i])
+			continue;
+		rc = already_there(c, &p[i], fx_case_idk(p[i].id));
 		if (rc < 0)
-			return where ? fx_error("%s: the device was not stored", where) : -1;
+			return -1;
+		if (rc == 1) {
+			c->duplicates++;
+			continue;
+		}
+		if (insert_row(c, &p[i], 0, 1) < 0 ||
+		    stored(c, &p[i], sqlite3_last_insert_rowid(c->db), NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int fx_case_store_records(struct fx_case *c, const struct fx_case_prep *p, size_t n)
+{
+	sqlite3_stmt *st;
+	int64_t last;
+	size_t i;
+	int rc, k;
+
+	if (!c->in_change)
+		return fx_error("internal: no change open on '%s'", c->dir);
+	if (prepare_inserts(c) < 0)
+		return -1;
+	if (n != FX_CASE_STORE_MANY) {
+		for (i = 0; i < n; i++)
+			if (fx_case_store_record(c, &p[i], NULL, NULL) < 0)
+				return -1;
+		return 0;
+	}
+	/*
+	 * One statement for all: SQLite then keeps its cursors on the table
+	 * and each index from one row to the next, rather than descending
+	 * every B-tree from its root for each record.
+	 */
+	if (prepare_many(c) < 0)
+		return -1;
+	st = c->ins_many;
+	for (i = 0; i < n; i++) {
+		k = (int)i * 7;
+		sqlite3_bind_blob(st, k + 1, p[i].id, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(st, k + 2, fx_case_idk(p[i].id));
+		sqlite3_bind_text(st, k + 3, p[i].type, -1, SQLITE_STATIC);
+		p[i].device ? sqlite3_bind_text(st, k + 4, p[i].device, -1, SQLITE_STATIC)
+			    : sqlite3_bind_null(st, k + 4);
+		p[i].timed ? sqlite3_bind_int64(st, k + 5, p[i].ms) : sqlite3_bind_null(st, k + 5);
+		sqlite3_bind_int64(st, k + 6, c->seq);
+		sqlite3_bind_text(st, k + 7, p[i].line, (int)p[i].len, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return fx_case_db_error(c, "cannot store records");
+	k = sqlite3_changes(c->db);
+	last = sqlite3_last_insert_rowid(c->db);
+	/* Rows inserted by one statement get rowids one after the other. */
+	if ((size_t)k < n)
+		return sort_out(c, p, n, k ? last - k + 1 : 1, k ? last : 0);
+	st = c->text_many;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 2 * (int)i + 1, last - (int64_t)n + 1 + (int64_t)i);
+		sqlite3_bind_text(st, 2 * (int)i + 2, p[i].text, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return fx_case_db_error(c, "cannot index records");
+	for (i = 0; i < n; i++) {
+		digest_add(&c->records, p[i].id, 32);
+		c->added++;
+		if (merge_device(c, &p[i], NULL) < 0)
+			return -1;
 	}
 	return 0;
 }

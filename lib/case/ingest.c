@@ -17,7 +17,7 @@
 #include "fx_record.h"
 #include "fx_banned.h"
 
-#define CHUNK_RECORDS 256 /* records handed over at a time */
+#define CHUNK_RECORDS FX_CASE_STORE_MANY /* records handed over at a time */
 #define CHUNKS 32         /* chunks in all: bounds what is read ahead of the store */
 
 struct chunk {
@@ -236,16 +236,12 @@ static int commit_batch(struct ingest *g, const struct chunk *ch, struct fx_case
 /* Stores a chunk, and commits when it ends a batch. Returns 0 or -1 (reported). */
 static int store_chunk(struct ingest *g, const struct chunk *ch, struct fx_case_ingest *in)
 {
-	size_t i;
-
 	if (!g->c->in_change && fx_case_begin(g->c, "add") < 0)
 		return fx_error("%s: lines from %lu on were not stored", g->r.name, ch->first);
-	for (i = 0; i < ch->n; i++) {
-		if (fx_case_store_record(g->c, &ch->recs[i], NULL, NULL) < 0) {
-			fx_case_rollback(g->c);
-			return fx_error("%s: lines %lu-%lu were not stored (at line %lu)", g->r.name,
-					ch->first, ch->lines[ch->n - 1], ch->lines[i]);
-		}
+	if (fx_case_store_records(g->c, ch->recs, ch->n) < 0) {
+		fx_case_rollback(g->c);
+		return fx_error("%s: lines %lu-%lu were not stored", g->r.name, ch->first,
+				ch->n ? ch->lines[ch->n - 1] : ch->first);
 	}
 	return ch->end ? commit_batch(g, ch, in) : 0;
 }

@@ -477,6 +477,8 @@ void fx_case_free(struct fx_case *c)
 	sqlite3_finalize(c->ins_object);
 	sqlite3_finalize(c->find_key);
 	sqlite3_finalize(c->find_nokey);
+	sqlite3_finalize(c->ins_many);
+	sqlite3_finalize(c->text_many);
 	fx_hash_free(c->records.hash);
 	fx_hash_free(c->objects.hash);
 	fx_hash_free(c->withdrawn.hash);

@@ -320,3 +320,60 @@ FX_TEST(test_case_ingest_batches_and_counts)
 	free(path);
 	fx_case_free(c);
 }
+
+/* A full chunk stored at once: duplicates in it and before it, and a key taken. */
+FX_TEST(test_case_store_records_many_at_once)
+{
+	struct fx_case *c = new_case();
+	struct fx_case_prep *p = calloc(FX_CASE_STORE_MANY, sizeof(*p));
+	struct fx_case_prep init = FX_CASE_PREP_INIT;
+	char *db = fx_path_join(t_tmpdir(), "case/case.db"), *sql, text[32], hex[FX_SHA256_HEX];
+	struct fx_case_query q = { 0 };
+	json_t *rec, *got;
+	sqlite3 *h;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < FX_CASE_STORE_MANY; i++) {
+		p[i] = init;
+		snprintf(text, sizeof(text), "many %zu", i == 9 ? (size_t)3 : i);
+		rec = note(text);
+		CHECK(fx_case_prepare_record(c, rec, "unit", &p[i]) == 0);
+		json_decref(rec);
+	}
+	/* all new, one of them twice (3 and 9), after one stored alone (row 2) */
+	CHECK(fx_case_begin(c, "add") == 0);
+	rec = note("outsider");
+	CHECK(fx_case_add_record(c, rec, "unit", NULL) == 0);
+	json_decref(rec);
+	CHECK(fx_case_store_records(c, p, FX_CASE_STORE_MANY) == 0);
+	CHECK_INT(fx_case_added(c), FX_CASE_STORE_MANY);
+	CHECK_INT(fx_case_duplicates(c), 1);
+	CHECK(fx_case_commit(c, NULL, NULL) == 0);
+	/* in input order: row 3 is p[0], row 8 p[5] */
+	got = fx_case_get(c, fx_hex(p[5].id, 32, hex));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(got, "data"), "text")), "many 5");
+	json_decref(got);
+	/* p[5] gone, and its key held by the outsider: p[5] comes back keyless */
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	sql = sqlite3_mprintf("DELETE FROM records WHERE n = 8; UPDATE records SET idk = %lld"
+			      " WHERE n = 2", key_of(p[5].id));
+	CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(h);
+	CHECK(fx_case_begin(c, "add") == 0);
+	CHECK(fx_case_store_records(c, p, FX_CASE_STORE_MANY) == 0);
+	CHECK_INT(fx_case_added(c), 1);
+	CHECK_INT(fx_case_duplicates(c), FX_CASE_STORE_MANY - 1);
+	CHECK(fx_case_commit(c, NULL, NULL) == 0);
+	got = fx_case_get(c, fx_hex(p[5].id, 32, hex));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(got, "data"), "text")), "many 5");
+	json_decref(got);
+	CHECK(fx_case_list(c, &q, count_lines, &n) == 0);
+	CHECK_INT(n, 1 + FX_CASE_STORE_MANY);
+	for (i = 0; i < FX_CASE_STORE_MANY; i++)
+		fx_case_prep_release(&p[i]);
+	free(p);
+	free(db);
+	fx_case_free(c);
+}
