@@ -17,13 +17,21 @@
 #include "fx_record.h"
 #include "fx_banned.h"
 
-#define CHUNK_RECORDS FX_CASE_STORE_MANY /* records handed over at a time */
-#define CHUNKS 32         /* chunks in all: bounds what is read ahead of the store */
+/*
+ * Records are handed over FX_CASE_STORE_MANY at a time, or fewer when
+ * they hold CHUNK_BYTES already; 16 chunks absorb the store's pauses at
+ * commits. A record's buffer that grew past KEEP_BYTES is let go once
+ * stored. Memory between the threads is thus bounded whatever the input.
+ */
+#define CHUNK_RECORDS FX_CASE_STORE_MANY
+#define CHUNK_BYTES (1u << 20)
+#define CHUNKS 16
+#define KEEP_BYTES (64u << 10)
 
 struct chunk {
 	struct fx_case_prep recs[CHUNK_RECORDS];
 	unsigned long lines[CHUNK_RECORDS]; /* the line of each record */
-	size_t n;
+	size_t n, bytes;
 	unsigned long first; /* the first line of the batch the records belong to */
 	/* when end is set, the batch ends with this chunk: commit it */
 	int end;
@@ -90,7 +98,7 @@ static struct chunk *take_empty(struct ingest *g)
 	ch = g->stop ? NULL : pop(&g->empty);
 	pthread_mutex_unlock(&g->mu);
 	if (ch) {
-		ch->n = 0;
+		ch->n = ch->bytes = 0;
 		ch->end = 0;
 		ch->first = g->first;
 	}
@@ -167,8 +175,9 @@ static void *read_input(void *arg)
 		if (fx_case_prepare_record(g->c, rec, where, &g->cur->recs[g->cur->n]) < 0) {
 			g->rejected++;
 		} else {
+			g->cur->bytes += g->cur->recs[g->cur->n].buf.len;
 			g->cur->lines[g->cur->n++] = g->r.line;
-			if (g->cur->n == CHUNK_RECORDS) {
+			if (g->cur->n == CHUNK_RECORDS || g->cur->bytes >= CHUNK_BYTES) {
 				hand_over(g, g->cur);
 				g->cur = NULL;
 			}
@@ -205,6 +214,11 @@ static struct chunk *take_full(struct ingest *g)
 
 static void give_back(struct ingest *g, struct chunk *ch, int stop)
 {
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		if (ch->recs[i].buf.cap > KEEP_BYTES)
+			fx_case_prep_release(&ch->recs[i]);
 	pthread_mutex_lock(&g->mu);
 	push(&g->empty, ch);
 	if (stop)
