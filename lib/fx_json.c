@@ -79,6 +79,39 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Sorts keys by byte value: insertion sort for the few keys most objects have. */
+static void sort_keys(const char **keys, size_t n)
+{
+	const char *k;
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(keys, n, sizeof(*keys), cmp_keys);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		k = keys[i];
+		for (j = i; j > 0 && strcmp(keys[j - 1], k) > 0; j--)
+			keys[j] = keys[j - 1];
+		keys[j] = k;
+	}
+}
+
+/* Appends v in decimal. */
+static void put_int(struct fx_buf *b, json_int_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fx_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static int put_value(struct fx_buf *b, const json_t *v, const char *skip,
 		     size_t *skip_at);
 
@@ -95,7 +128,7 @@ static int put_object(struct fx_buf *b, const json_t *v, const char *skip,
 		keys = fx_xmalloc(n * sizeof(*keys));
 	json_object_foreach((json_t *)v, key, val)
 		keys[k++] = key;
-	qsort(keys, k, sizeof(*keys), cmp_keys);
+	sort_keys(keys, k);
 	addc(b, '{');
 	for (i = 0; i < k; i++) {
 		if (skip && strcmp(keys[i], skip) == 0)
@@ -123,7 +156,6 @@ static int put_object(struct fx_buf *b, const json_t *v, const char *skip,
 static int put_value(struct fx_buf *b, const json_t *v, const char *skip,
 		     size_t *skip_at)
 {
-	char tmp[32];
 	size_t i;
 
 	switch (json_typeof(v)) {
@@ -143,8 +175,7 @@ static int put_value(struct fx_buf *b, const json_t *v, const char *skip,
 		put_string(b, json_string_value(v), json_string_length(v));
 		return 0;
 	case JSON_INTEGER:
-		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		fx_buf_add(b, tmp, strlen(tmp));
+		put_int(b, json_integer_value(v));
 		return 0;
 	case JSON_REAL:
 		return put_real(b, json_real_value(v));

@@ -62,8 +62,8 @@ int fx_record_seal(json_t *rec)
 
 int fx_record_line_buf(const json_t *rec, struct fx_buf *b, uint8_t id[FX_SHA256_LEN])
 {
-	size_t start = b->len, at, n;
-	char ins[80], hex[FX_SHA256_HEX];
+	size_t start = b->len, at, n = 0;
+	char ins[80];
 	int first, last;
 
 	/* Encode once without the id, hash, then splice the id in its sorted place. */
@@ -74,11 +74,18 @@ int fx_record_line_buf(const json_t *rec, struct fx_buf *b, uint8_t id[FX_SHA256
 		return -1;
 	}
 	fx_sha256(b->data + start, b->len - start, id);
-	fx_hex(id, FX_SHA256_LEN, hex);
 	first = b->data[at - 1] == '{';
 	last = b->data[at] == '}';
-	n = (size_t)snprintf(ins, sizeof(ins), "%s\"id\":\"%s\"%s", first ? "" : ",",
-			     hex, first && !last ? "," : "");
+	/* ,"id":"<hex>" or "id":"<hex>", as its neighbours need */
+	if (!first)
+		ins[n++] = ',';
+	memcpy(ins + n, "\"id\":\"", 6);
+	n += 6;
+	fx_hex(id, FX_SHA256_LEN, ins + n);
+	n += 2 * FX_SHA256_LEN;
+	ins[n++] = '"';
+	if (first && !last)
+		ins[n++] = ',';
 	fx_buf_grow(b, n);
 	memmove(b->data + at + n, b->data + at, b->len - at + 1);
 	memcpy(b->data + at, ins, n);

@@ -31,6 +31,19 @@ FX_TEST(test_json_canonical_form)
 	s = canon("{\"a\":\"x\\u0000y\"}");
 	CHECK_STR(s, "{\"a\":\"x\\u0000y\"}");
 	free(s);
+	/* integers at both ends of their range */
+	s = canon("[0,-1,9,10,-9223372036854775808,9223372036854775807]");
+	CHECK_STR(s, "[0,-1,9,10,-9223372036854775808,9223372036854775807]");
+	free(s);
+	/* keys in byte order, more than the 16 sorted without qsort too */
+	s = canon("{\"q\":1,\"p\":1,\"o\":1,\"n\":1,\"m\":1,\"l\":1,\"k\":1,\"j\":1,\"i\":1,"
+		  "\"h\":1,\"g\":1,\"f\":1,\"e\":1,\"d\":1,\"c\":1,\"b\":1,\"a\":1,\"B\":1,\"é\":1}");
+	CHECK_STR(s, "{\"B\":1,\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,"
+		  "\"i\":1,\"j\":1,\"k\":1,\"l\":1,\"m\":1,\"n\":1,\"o\":1,\"p\":1,\"q\":1,\"é\":1}");
+	free(s);
+	s = canon("{\"zz\":1,\"z\":2,\"a\":{\"y\":1,\"x\":2},\"\":0}");
+	CHECK_STR(s, "{\"\":0,\"a\":{\"x\":2,\"y\":1},\"z\":2,\"zz\":1}");
+	free(s);
 }
 
 FX_TEST(test_json_canonical_is_fixed_point)
