@@ -73,9 +73,9 @@ const json_t *fx_case_record(const struct fx_case *c);
 int fx_case_begin(struct fx_case *c, const char *action);
 
 /*
- * Adds a record in the open change: fx_case_prepare_record()
- * then fx_case_store_record(). On success rec gets its id. *added is 0 for a record
- * already there. Returns 0 or -1 (reported, with where).
+ * Adds a record in the open change: fx_case_prepare_record() then
+ * fx_case_store_record(). On success rec gets its id. *added is 0 for a
+ * record already there. Returns 0 or -1 (reported, with where).
  */
 int fx_case_add_record(struct fx_case *c, json_t *rec, const char *where,
 		       int *added);
@@ -90,7 +90,7 @@ struct fx_case_prep {
 	size_t len;
 	const char *type;
 	const char *device; /* NULL when the record has none */
-	const char *text;   /* what the full-text index gets (fx_case_fts_add) */
+	const char *text;   /* what the full-text index gets */
 	int64_t ms;         /* the event time in ms since 1970, when timed */
 	int timed;
 	uint8_t id[FX_SHA256_LEN];
@@ -111,7 +111,7 @@ void fx_case_prep_release(struct fx_case_prep *p);
  * changes c. Problems are reported prefixed with where. Returns 0 or -1.
  */
 int fx_case_prepare_record(const struct fx_case *c, const json_t *rec, const char *where,
-		    struct fx_case_prep *p);
+			   struct fx_case_prep *p);
 
 /*
  * Stores a prepared record in the open change, with its full-text index,
@@ -120,7 +120,7 @@ int fx_case_prepare_record(const struct fx_case *c, const json_t *rec, const cha
  * names the record in messages. Returns 0 or -1 (reported).
  */
 int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where,
-		  int *added);
+			 int *added);
 
 /*
  * Stores n prepared records in order, as fx_case_store_record() on each

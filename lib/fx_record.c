@@ -507,7 +507,7 @@ static int read_line(struct fx_reader *r, int *complete)
 		return 0;
 	for (;;) {
 		n = r->blk_len - r->pos;
-		nl = memchr(r->blk + r->pos + seen, '\n', n - seen);
+		nl = n > seen ? memchr(r->blk + r->pos + seen, '\n', n - seen) : NULL;
 		if (nl) {
 			*complete = 1;
 			n = (size_t)(nl - (r->blk + r->pos));

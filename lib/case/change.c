@@ -179,7 +179,7 @@ static size_t add_str(struct fx_case_prep *p, const char *s)
 }
 
 int fx_case_prepare_record(const struct fx_case *c, const json_t *rec, const char *where,
-		    struct fx_case_prep *p)
+			   struct fx_case_prep *p)
 {
 	const char *rcase, *sha, *t;
 	const json_t *id;
@@ -333,7 +333,8 @@ static int stored(struct fx_case *c, const struct fx_case_prep *p, int64_t n, co
 	return merge_device(c, p, where);
 }
 
-int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where, int *added)
+int fx_case_store_record(struct fx_case *c, const struct fx_case_prep *p, const char *where,
+			 int *added)
 {
 	int64_t idk = fx_case_idk(p->id);
 	int rc;

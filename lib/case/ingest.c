@@ -1,10 +1,10 @@
 /*
  * fx_case_ingest: a large add on both cores. A reading thread reads the
- * input, parses, checks and encodes each record (fx_case_prepare_record) and
- * hashes the input; the calling thread, which owns the database, stores
- * the prepared records (fx_case_store_record) and commits a change per batch.
- * Prepared records go from one to the other in chunks through a bounded
- * queue, in input order, and come back empty to be reused, so memory
+ * input, hashes it, parses, checks and encodes each record
+ * (fx_case_prepare_record); the calling thread, which owns the database,
+ * stores the prepared records a chunk at a time (fx_case_store_records)
+ * and commits a change per batch. Chunks go from one to the other through
+ * a bounded queue, in input order, and come back to be reused, so memory
  * stays the same whatever the input's size and the hot path allocates
  * nothing but what jansson needs to parse a line.
  */
