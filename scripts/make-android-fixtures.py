@@ -211,6 +211,10 @@ ro.build.fingerprint=samsung/o1sxeea/o1s:12/SP1A.210812.016/G991BXXU5CVLL:user/r
 def a6(root):
     write(f"{root}/system/build.prop", b"ro.product.model=Nexus 5\nro.product.brand=google\n"
           b"ro.product.manufacturer=LGE\nro.build.version.release=6.0.1\nro.serialno=03a8c0b2f0e1d5c4\n")
+    write(f"{root}/data/system/users/0/settings_secure.xml",
+          b"<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<settings version=\"122\">\n"
+          b"  <setting id=\"12\" name=\"android_id\" value=\"9774d56d682e549c\" package=\"android\" />\n"
+          b"  <setting id=\"13\" name=\"bluetooth_name\" value=\"Nexus 5\" package=\"android\" />\n</settings>\n")
     # Android 7 and before: text XML and wpa_supplicant.conf
     for src, dst in [("packages-legacy.xml", "data/system/packages.xml"),
                      ("wpa_supplicant.conf", "data/misc/wifi/wpa_supplicant.conf")]:

@@ -185,7 +185,8 @@ PY
 	make_case
 	run --separate-stderr fx-pull -C case android "$FIXTURES/android-gen/a6"
 	assert_success
-	[ "$(jq -r 'select(.type == "device") | .data.key' <<<"$output")" = serial:03a8c0b2f0e1d5c4 ]
+	[ "$(jq -r 'select(.type == "device") | .data.key + " " + .data.android_id' <<<"$output")" = \
+		"serial:03a8c0b2f0e1d5c4 9774d56d682e549c" ]
 	[ "$(jq -r 'select(.type == "call") | [.data.number, .data.duration, .data.location] | join("|")' <<<"$output")" = \
 		"+41786909109|42|Zürich" ]
 	[ "$(jq -r 'select(.type == "contact") | .data.account + " " + .data.emails[0].address' <<<"$output")" = \
@@ -610,4 +611,18 @@ download|shuadan.apk|2021-04-08T09:28:50.000Z|unix_ms" ]
 	run --separate-stderr fx-pull -C case android nowal
 	assert_failure 1
 	[[ "$stderr" == *"data/system/locksettings.db: no locksettings table"* ]]
+}
+
+@test "files: the type is told from the content, not the name" {
+	mkdir src
+	cp "$ANDROID/plaso/data/data/com.android.providers.telephony/databases/mmssms.db" src/notes.txt
+	cp "$ANDROID/exif-samples/data/media/0/DCIM/Camera/jolla.jpg" src/renamed.db
+	printf 'plain words\n' >src/readme
+	head -c 100 /dev/zero >src/zeros.jpg
+	run --separate-stderr fx-pull files src
+	assert_success
+	[ "$(jq -r 'select(.data.path == "notes.txt") | .data.mime' <<<"$output")" = application/vnd.sqlite3 ]
+	[ "$(jq -r 'select(.data.path == "renamed.db") | .data.mime' <<<"$output")" = image/jpeg ]
+	[ "$(jq -r 'select(.data.path == "readme") | .data.mime' <<<"$output")" = text/plain ]
+	[ "$(jq -r 'select(.data.path == "zeros.jpg") | .data.mime // "unknown"' <<<"$output")" = unknown ]
 }

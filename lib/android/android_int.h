@@ -14,6 +14,8 @@ extern const char *const fx_android_bt_patterns[];
 int fx_android_parse_props(struct fx_android *a, const struct fx_afile *f);
 int fx_android_parse_siminfo(struct fx_android *a, const struct fx_afile *f);
 int fx_android_parse_bt(struct fx_android *a, const struct fx_afile *f);
+extern const char *const fx_android_secure_patterns[];
+int fx_android_parse_secure(struct fx_android *a, const struct fx_afile *f);
 
 /* messages.c: SMS and MMS */
 extern const char *const fx_android_mmssms_patterns[];

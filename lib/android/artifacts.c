@@ -6,6 +6,7 @@ static const struct fx_artifact artifacts[] = {
 	{ "build properties", 0, fx_android_props_patterns, fx_android_parse_props },
 	{ "SIM cards", 0, fx_android_siminfo_patterns, fx_android_parse_siminfo },
 	{ "Bluetooth adapter", 0, fx_android_bt_patterns, fx_android_parse_bt },
+	{ "secure settings", 0, fx_android_secure_patterns, fx_android_parse_secure },
 	{ "SMS and MMS", 1, fx_android_mmssms_patterns, fx_android_parse_mmssms },
 	{ "call log", 1, fx_android_calls_patterns, fx_android_parse_calls },
 	{ "contacts", 1, fx_android_contacts_patterns, fx_android_parse_contacts },

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "android_int.h"
+#include "fx_axml.h"
 #include "fx_err.h"
 #include "fx_banned.h"
 
@@ -150,3 +151,36 @@ const char *const fx_android_siminfo_patterns[] = {
 const char *const fx_android_bt_patterns[] = {
 	"*misc/bluedroid/bt_config.conf", "*misc/bluetooth/bt_config.conf", NULL,
 };
+
+const char *const fx_android_secure_patterns[] = {
+	"*system/users/*/settings_secure.xml", NULL,
+};
+
+/* settings_secure.xml (text, or ABX from Android 12): android_id, up to Android 7 device-wide. */
+int fx_android_parse_secure(struct fx_android *a, const struct fx_afile *f)
+{
+	const json_t *root, *el;
+	json_t *doc;
+	size_t len, i;
+	char *buf;
+
+	buf = fx_android_bytes(a, f, 16 << 20, &len);
+	if (!buf)
+		return -1;
+	doc = fx_axml_parse(buf, len, f->path);
+	free(buf);
+	if (!doc) {
+		fx_android_problem(a, f, "cannot be read as Android XML (text or ABX)");
+		return -1;
+	}
+	root = fx_axml_root(doc);
+	for (i = 0; root && i < json_array_size(json_object_get(root, "children")); i++) {
+		el = json_array_get(json_object_get(root, "children"), i);
+		if (!json_is_object(el) || !fx_axml_attr_str(el, "name") ||
+		    strcmp(fx_axml_attr_str(el, "name"), "android_id") != 0)
+			continue;
+		fx_android_device_set(a, f, "android_id", fx_axml_attr_str(el, "value"));
+	}
+	json_decref(doc);
+	return 0;
+}

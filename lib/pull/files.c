@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "fx_err.h"
+#include "fx_magic.h"
 #include "fx_pull.h"
 #include "fx_record.h"
 #include "fx_time.h"
@@ -21,7 +22,8 @@ static const char *kind_name(enum fx_walk_kind k)
 
 /* Hashes (and stores, with a case) the member's bytes. Returns 0 or -1. */
 static int take_bytes(const struct fx_pull_opts *o, struct fx_walk *w,
-		      const struct fx_walk_entry *e, char hex[FX_SHA256_HEX], uint64_t *size)
+		      const struct fx_walk_entry *e, char hex[FX_SHA256_HEX], uint64_t *size,
+		      const char **mime)
 {
 	struct fx_store_put *put = NULL;
 	struct fx_hash *h = NULL;
@@ -30,6 +32,7 @@ static int take_bytes(const struct fx_pull_opts *o, struct fx_walk *w,
 	ssize_t n;
 	int existed;
 
+	*mime = NULL;
 	if (e->kind == FX_WALK_SYMLINK) {
 		/* A link's evidence is its target text. */
 		*size = strlen(e->link);
@@ -48,6 +51,9 @@ static int take_bytes(const struct fx_pull_opts *o, struct fx_walk *w,
 	}
 	*size = 0;
 	while ((n = fx_walk_read(w, &buf)) > 0) {
+		/* The type from the first block, in the same pass as the hash. */
+		if (*size == 0)
+			*mime = fx_magic_type(buf, (size_t)n);
 		*size += (uint64_t)n;
 		if (put && fx_store_put_write(put, buf, (size_t)n) < 0) {
 			n = -1;
@@ -71,7 +77,8 @@ static int take_bytes(const struct fx_pull_opts *o, struct fx_walk *w,
 }
 
 static json_t *file_record(const struct fx_pull_opts *o, const char *src,
-			   const struct fx_walk_entry *e, const char *hex, uint64_t size)
+			   const struct fx_walk_entry *e, const char *hex, uint64_t size,
+			   const char *mime)
 {
 	json_t *rec = fx_record_new("file", o->c ? fx_case_id(o->c) : NULL, NULL);
 	json_t *data = json_object_get(rec, FX_KEY_DATA);
@@ -84,6 +91,8 @@ static json_t *file_record(const struct fx_pull_opts *o, const char *src,
 	json_object_set_new(data, "size", json_integer((json_int_t)size));
 	json_object_set_new(data, "mode", json_integer((json_int_t)(e->mode & 07777)));
 	json_object_set_new(data, "kind", json_string(kind_name(e->kind)));
+	if (mime)
+			json_object_set_new(data, "mime", json_string(mime));
 	if (e->link)
 		json_object_set_new(data, "link", fx_json_text(e->link, strlen(e->link)));
 	if (e->raw_hex)
@@ -116,6 +125,7 @@ int fx_pull_files(const struct fx_pull_opts *o, const char *src, struct fx_pull_
 	char hex[FX_SHA256_HEX], where[64];
 	unsigned inbatch = 0;
 	uint64_t size;
+	const char *mime;
 	json_t *rec, *in;
 	int n, failed = 0;
 
@@ -136,7 +146,7 @@ int fx_pull_files(const struct fx_pull_opts *o, const char *src, struct fx_pull_
 			fx_case_note_input(o->c, in);
 			json_decref(in);
 		}
-		if (take_bytes(o, w, e, hex, &size) < 0) {
+		if (take_bytes(o, w, e, hex, &size, &mime) < 0) {
 			st->problems++;
 			continue;
 		}
@@ -144,7 +154,7 @@ int fx_pull_files(const struct fx_pull_opts *o, const char *src, struct fx_pull_
 		st->bytes += size;
 		if (o->on_file && e->kind == FX_WALK_FILE)
 			o->on_file(o->on_file_ctx, e->path, hex, size, e->mtime_ms);
-		rec = file_record(o, src, e, hex, size);
+		rec = file_record(o, src, e, hex, size, mime);
 		if (o->c) {
 			fx_case_note_object(o->c, hex);
 			snprintf(where, sizeof(where), "member %llu", (unsigned long long)st->files);
