@@ -32,47 +32,29 @@ static const char *direction(int64_t type)
 
 
 
-static int calls_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db,
-		       const char *table, const char *where)
+static int call_row(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st, void *table)
 {
-	sqlite3_stmt *st;
 	json_t *rec, *data;
-	char *sql;
 	int64_t type, v;
-	int rc;
 
-	sql = fx_xasprintf("SELECT rowid AS fx_rowid, * FROM \"%s\"%s ORDER BY rowid", table, where);
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != SQLITE_OK) {
-		fx_android_problem(a, f, "cannot read table %s: %s", table, sqlite3_errmsg(db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rec = fx_android_record(a, "call", f, table, sqlite3_column_int64(st, 0));
-		data = json_object_get(rec, "data");
-		fx_android_text(data, "number", st, "number");
-		type = fx_android_num(st, "type", 0);
-		json_object_set_new(data, "direction", json_string(direction(type)));
-		json_object_set_new(data, "type", json_integer(type));
-		if ((v = fx_android_num(st, "duration", -1)) >= 0)
-			json_object_set_new(data, "duration", json_integer(v));
-		fx_android_text(data, "name", st, "name");
-		fx_android_text(data, "country", st, "countryiso");
-		fx_android_text(data, "location", st, "geocoded_location");
-		fx_android_text(data, "account", st, "subscription_id");
-		if ((v = fx_android_num(st, "is_read", -1)) >= 0)
-			json_object_set_new(data, "read", json_boolean(v));
-		if ((v = fx_android_num(st, "new", -1)) >= 0)
-			json_object_set_new(data, "new", json_boolean(v));
-		fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_MS);
-		if (fx_android_emit(a, rec) < 0)
-			break;
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		fx_android_problem(a, f, "table %s is damaged: %s", table, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return 0;
+	rec = fx_android_record(a, "call", f, table, sqlite3_column_int64(st, 0));
+	data = json_object_get(rec, "data");
+	fx_android_text(data, "number", st, "number");
+	type = fx_android_num(st, "type", 0);
+	json_object_set_new(data, "direction", json_string(direction(type)));
+	json_object_set_new(data, "type", json_integer(type));
+	if ((v = fx_android_num(st, "duration", -1)) >= 0)
+		json_object_set_new(data, "duration", json_integer(v));
+	fx_android_text(data, "name", st, "name");
+	fx_android_text(data, "country", st, "countryiso");
+	fx_android_text(data, "location", st, "geocoded_location");
+	fx_android_text(data, "account", st, "subscription_id");
+	if ((v = fx_android_num(st, "is_read", -1)) >= 0)
+		json_object_set_new(data, "read", json_boolean(v));
+	if ((v = fx_android_num(st, "new", -1)) >= 0)
+		json_object_set_new(data, "new", json_boolean(v));
+	fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_MS);
+	return fx_android_emit(a, rec);
 }
 
 int fx_android_parse_calls(struct fx_android *a, const struct fx_afile *f)
@@ -83,10 +65,10 @@ int fx_android_parse_calls(struct fx_android *a, const struct fx_afile *f)
 	if (!db)
 		return -1;
 	if (fx_android_has_table(db, "calls"))
-		ret = calls_table(a, f, db, "calls", "");
+		ret = fx_android_rows(a, f, db, "calls", "", call_row, "calls");
 	/* Samsung's logs.db: logtype 100 is a call (others are messages). */
 	else if (fx_android_has_table(db, "logs"))
-		ret = calls_table(a, f, db, "logs", " WHERE logtype = 100");
+		ret = fx_android_rows(a, f, db, "logs", " WHERE logtype = 100", call_row, "logs");
 	else if (strstr(f->path, "calllog.db") || strstr(f->path, "logs.db")) {
 		fx_android_problem(a, f, "no calls table: not a call log layout this version knows");
 		ret = -1;

@@ -49,57 +49,41 @@ static const char *mms_direction(int64_t box)
 
 
 
-static int sms_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db,
-		     const char *table)
+static int sms_row(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st, void *ctx)
 {
-	sqlite3_stmt *st;
+	const char *table = ctx;
 	json_t *rec, *data;
-	char *sql = fx_xasprintf("SELECT rowid AS fx_rowid, * FROM \"%s\" ORDER BY rowid", table);
 	int64_t type, v;
-	int rc;
 
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != SQLITE_OK) {
-		fx_android_problem(a, f, "cannot read table %s: %s", table, sqlite3_errmsg(db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rec = fx_android_record(a, "sms", f, table, sqlite3_column_int64(st, 0));
-		data = json_object_get(rec, "data");
-		fx_android_text(data, "address", st, "address");
-		fx_android_text(data, "body", st, "body");
-		type = fx_android_num(st, "type", 0);
-		json_object_set_new(data, "direction", json_string(sms_direction(type)));
-		json_object_set_new(data, "type", json_integer(type));
-		if ((v = fx_android_num(st, "read", -1)) >= 0)
-			json_object_set_new(data, "read", json_boolean(v));
-		if ((v = fx_android_num(st, "seen", -1)) >= 0)
-			json_object_set_new(data, "seen", json_boolean(v));
-		if ((v = fx_android_num(st, "locked", -1)) >= 0)
-			json_object_set_new(data, "locked", json_boolean(v));
-		fx_android_text(data, "thread_id", st, "thread_id");
-		fx_android_text(data, "subject", st, "subject");
-		fx_android_text(data, "service_center", st, "service_center");
-		fx_android_text(data, "status", st, "status");
-		fx_android_text(data, "sub_id", st, "sub_id");
-		fx_android_text(data, "creator", st, "creator");
-		if ((v = fx_android_num(st, "date_sent", 0)) > 0) {
-			char t[FX_TIME_LEN];
+	rec = fx_android_record(a, "sms", f, table, sqlite3_column_int64(st, 0));
+	data = json_object_get(rec, "data");
+	fx_android_text(data, "address", st, "address");
+	fx_android_text(data, "body", st, "body");
+	type = fx_android_num(st, "type", 0);
+	json_object_set_new(data, "direction", json_string(sms_direction(type)));
+	json_object_set_new(data, "type", json_integer(type));
+	if ((v = fx_android_num(st, "read", -1)) >= 0)
+		json_object_set_new(data, "read", json_boolean(v));
+	if ((v = fx_android_num(st, "seen", -1)) >= 0)
+		json_object_set_new(data, "seen", json_boolean(v));
+	if ((v = fx_android_num(st, "locked", -1)) >= 0)
+		json_object_set_new(data, "locked", json_boolean(v));
+	fx_android_text(data, "thread_id", st, "thread_id");
+	fx_android_text(data, "subject", st, "subject");
+	fx_android_text(data, "service_center", st, "service_center");
+	fx_android_text(data, "status", st, "status");
+	fx_android_text(data, "sub_id", st, "sub_id");
+	fx_android_text(data, "creator", st, "creator");
+	if ((v = fx_android_num(st, "date_sent", 0)) > 0) {
+		char t[FX_TIME_LEN];
 
-			if (fx_time_convert(v, FX_TIME_UNIX_MS, t) == 0)
-				json_object_set_new(data, "sent", json_string(t));
-		}
-		if (strcmp(table, "sms") != 0)
-			json_object_set_new(data, "spam", json_true());
-		fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_MS);
-		if (fx_android_emit(a, rec) < 0)
-			break;
+		if (fx_time_convert(v, FX_TIME_UNIX_MS, t) == 0)
+			json_object_set_new(data, "sent", json_string(t));
 	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		fx_android_problem(a, f, "table %s is damaged: %s", table, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return 0;
+	if (strcmp(table, "sms") != 0)
+		json_object_set_new(data, "spam", json_true());
+	fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_MS);
+	return fx_android_emit(a, rec);
 }
 
 /* PduHeaders: FROM 0x89 = 137, TO 0x97 = 151, CC 0x82 = 130, BCC 0x81 = 129. */
@@ -200,40 +184,26 @@ static void mms_parts(struct fx_android *a, const struct fx_afile *f, sqlite3 *d
 	json_object_set_new(data, "parts", parts);
 }
 
-static int mms_table(struct fx_android *a, const struct fx_afile *f, sqlite3 *db)
+static int mms_row(struct fx_android *a, const struct fx_afile *f, sqlite3_stmt *st, void *db)
 {
-	sqlite3_stmt *st;
 	json_t *rec, *data;
 	int64_t id, v;
-	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT rowid AS fx_rowid, * FROM pdu ORDER BY rowid", -1, &st,
-			       NULL) != SQLITE_OK) {
-		fx_android_problem(a, f, "cannot read table pdu: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		rec = fx_android_record(a, "mms", f, "pdu", id);
-		data = json_object_get(rec, "data");
-		v = fx_android_num(st, "msg_box", 0);
-		json_object_set_new(data, "direction", json_string(mms_direction(v)));
-		json_object_set_new(data, "box", json_integer(v));
-		fx_android_text(data, "subject", st, "sub");
-		fx_android_text(data, "thread_id", st, "thread_id");
-		fx_android_text(data, "message_id", st, "m_id");
-		if ((v = fx_android_num(st, "read", -1)) >= 0)
-			json_object_set_new(data, "read", json_boolean(v));
-		mms_addresses(db, id, data);
-		mms_parts(a, f, db, id, data);
-		fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_S);
-		if (fx_android_emit(a, rec) < 0)
-			break;
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		fx_android_problem(a, f, "table pdu is damaged: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return 0;
+	id = sqlite3_column_int64(st, 0);
+	rec = fx_android_record(a, "mms", f, "pdu", id);
+	data = json_object_get(rec, "data");
+	v = fx_android_num(st, "msg_box", 0);
+	json_object_set_new(data, "direction", json_string(mms_direction(v)));
+	json_object_set_new(data, "box", json_integer(v));
+	fx_android_text(data, "subject", st, "sub");
+	fx_android_text(data, "thread_id", st, "thread_id");
+	fx_android_text(data, "message_id", st, "m_id");
+	if ((v = fx_android_num(st, "read", -1)) >= 0)
+		json_object_set_new(data, "read", json_boolean(v));
+	mms_addresses(db, id, data);
+	mms_parts(a, f, db, id, data);
+	fx_android_time(rec, fx_android_num(st, "date", 0), FX_TIME_UNIX_S);
+	return fx_android_emit(a, rec);
 }
 
 int fx_android_parse_mmssms(struct fx_android *a, const struct fx_afile *f)
@@ -247,12 +217,13 @@ int fx_android_parse_mmssms(struct fx_android *a, const struct fx_afile *f)
 		fx_android_problem(a, f, "no sms or pdu table: not the telephony provider's layout");
 		ret = -1;
 	}
-	if (fx_android_has_table(db, "sms") && sms_table(a, f, db, "sms") < 0)
+	if (fx_android_has_table(db, "sms") && fx_android_rows(a, f, db, "sms", "", sms_row, "sms") < 0)
 		ret = -1;
 	/* Samsung keeps messages it judged spam apart. */
-	if (fx_android_has_table(db, "spam_sms") && sms_table(a, f, db, "spam_sms") < 0)
+	if (fx_android_has_table(db, "spam_sms") &&
+	    fx_android_rows(a, f, db, "spam_sms", "", sms_row, "spam_sms") < 0)
 		ret = -1;
-	if (fx_android_has_table(db, "pdu") && mms_table(a, f, db) < 0)
+	if (fx_android_has_table(db, "pdu") && fx_android_rows(a, f, db, "pdu", "", mms_row, db) < 0)
 		ret = -1;
 	fx_android_sqlite_close(a, db);
 	return ret;
