@@ -21,6 +21,8 @@ measure() {
 	shift
 	for _ in $(seq "${RUNS:-3}"); do
 		[ -n "${BEFORE:-}" ] && eval "$BEFORE"
+		# Each run starts with no earlier run's writes still going to disk.
+		sync
 		/usr/bin/time -o "$TMP/time" -f '%e %M %P' "$@" >/dev/null 2>"$TMP/err" ||
 			{ echo "bench: $name failed:"; cat "$TMP/err"; exit 1; }
 		read -r w m p <"$TMP/time"
