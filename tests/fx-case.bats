@@ -484,3 +484,24 @@ load test_helper
 	run --separate-stderr fx-case -C case add all.jsonl
 	assert_success
 }
+
+@test "read-only: a read-only copy taken with a write-ahead log pending is refused, not read stale" {
+	unshare -m true 2>/dev/null || skip "no mount namespace here to make a read-only mount"
+	make_case
+	fx-case -q -C case note one >/dev/null
+	# A copy taken while a writer had the database open keeps the WAL.
+	python3 - <<'PY'
+import sqlite3, shutil
+con = sqlite3.connect("case/case.db")
+con.execute("PRAGMA wal_autocheckpoint = 0")
+con.execute("INSERT INTO meta VALUES ('probe', 'x')")
+con.commit()
+shutil.copytree("case", "copy")
+con.close()
+PY
+	[ -s copy/case.db-wal ]
+	run --separate-stderr unshare -m bash -c 'mount --bind copy copy && mount -o remount,bind,ro copy || exit 9
+		fx-case -C copy list'
+	assert_failure 2
+	[[ "$stderr" == *"copy/case.db: on read-only media with a write-ahead log still to apply"* ]]
+}

@@ -307,7 +307,20 @@ static int open_db(struct fx_case *c, int writable, int create)
 	 */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (!writable && access(c->dir, W_OK) != 0) {
-		/* A case on read-only media: read it as it is, no -shm to write. */
+		/*
+		 * A case on read-only media: read it as it is, no -shm to write.
+		 * An immutable database ignores its WAL, so a case copied in the
+		 * middle of a change (a WAL left behind) would read stale: refuse.
+		 */
+		char *wal = fx_xasprintf("%s-wal", c->db_path);
+		struct stat st;
+		int pending = stat(wal, &st) == 0 && st.st_size > 0;
+
+		free(wal);
+		if (pending)
+			return fx_error("%s: on read-only media with a write-ahead log still"
+					" to apply; open a writable copy of the case once",
+					c->db_path);
 		uri = sqlite3_mprintf("file:%s?immutable=1", c->db_path);
 		rc = sqlite3_open_v2(uri, &c->db, flags, NULL);
 		sqlite3_free(uri);
