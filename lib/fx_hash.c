@@ -100,7 +100,7 @@ char *fx_hex(const uint8_t *bytes, size_t len, char *out)
 	return out;
 }
 
-static int hexval(int c)
+int fx_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -117,10 +117,10 @@ int fx_unhex(const char *s, uint8_t *out, size_t len)
 	int hi, lo;
 
 	for (i = 0; i < len; i++) {
-		hi = hexval((unsigned char)s[2 * i]);
+		hi = fx_hexval((unsigned char)s[2 * i]);
 		if (hi < 0)
 			return -1;
-		lo = hexval((unsigned char)s[2 * i + 1]);
+		lo = fx_hexval((unsigned char)s[2 * i + 1]);
 		if (lo < 0)
 			return -1;
 		out[i] = (uint8_t)(hi << 4 | lo);

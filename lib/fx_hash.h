@@ -30,6 +30,8 @@ void fx_sha256(const void *data, size_t len, uint8_t out[FX_SHA256_LEN]);
 
 /* Lowercase hex of len bytes into out (2*len+1 bytes). Returns out. */
 char *fx_hex(const uint8_t *bytes, size_t len, char *out);
+/* The value of one hex digit (either case), or -1. */
+int fx_hexval(int c);
 /* Parses exactly 2*len hex digits; returns 0, or -1 if s is not that. */
 int fx_unhex(const char *s, uint8_t *out, size_t len);
 /* True when s is 64 lowercase hex digits. */

@@ -17,6 +17,7 @@
 #include "fx_axml.h"
 #include "fx_err.h"
 #include "axml_int.h"
+#include "fx_hash.h"
 #include "fx_banned.h"
 
 /* libxml2 2.12 made the error it hands to handlers const. */
@@ -119,17 +120,6 @@ json_t *axml_string(const char *s, size_t len, int no_nul)
 	return v;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 unsigned char *axml_unhex(const char *s, size_t len, size_t *n)
 {
 	unsigned char *out;
@@ -139,7 +129,7 @@ unsigned char *axml_unhex(const char *s, size_t len, size_t *n)
 		return NULL;
 	out = fx_xmalloc(len / 2 + 1);
 	for (i = 0; i < len; i += 2) {
-		int h = hexval((unsigned char)s[i]), l = hexval((unsigned char)s[i + 1]);
+		int h = fx_hexval((unsigned char)s[i]), l = fx_hexval((unsigned char)s[i + 1]);
 
 		if (h < 0 || l < 0) {
 			free(out);
@@ -179,7 +169,7 @@ int axml_parse_int(const char *s, int base, long long *out)
 		i = 1;
 	}
 	for (; s[i]; i++, digits++) {
-		if ((d = hexval((unsigned char)s[i])) < 0 || digits == 16)
+		if ((d = fx_hexval((unsigned char)s[i])) < 0 || digits == 16)
 			return -1;
 		v = v << 4 | (unsigned)d;
 	}
