@@ -294,45 +294,60 @@ static int qq_download(struct fx_android *a, const struct fx_afile *f, sqlite3_s
 	return fx_android_emit(a, rec);
 }
 
+/* Reads table's rows with fn when db has it; notes that it did and whether it failed. */
+static void rows_if(struct fx_android *a, const struct fx_afile *f, sqlite3 *db, const char *table,
+		    fx_android_row_fn fn, void *ctx, int *any, int *ret)
+{
+	if (!fx_android_has_table(db, table))
+		return;
+	*any = 1;
+	if (fx_android_rows(a, f, db, table, "", fn, ctx) < 0)
+		*ret = -1;
+}
+
+static void bookmarks_if(struct fx_android *a, const struct fx_afile *f, sqlite3 *db,
+			 struct tree *t, int *any, int *ret)
+{
+	if (!fx_android_has_table(db, t->table))
+		return;
+	*any = 1;
+	if (bookmarks(a, f, db, t) < 0)
+		*ret = -1;
+}
+
+/*
+ * A named database with none of the tables known is another layout: say
+ * so. Databases named by digits (one an account) hold other things too.
+ */
+static int check_layout(struct fx_android *a, const struct fx_afile *f, int any, const char *what)
+{
+	const char *base = strrchr(f->path, '/');
+
+	base = base ? base + 1 : f->path;
+	if (any || (base[0] >= '0' && base[0] <= '9'))
+		return 0;
+	fx_android_problem(a, f, "%s", what);
+	return -1;
+}
+
 int fx_android_parse_qqbrowser(struct fx_android *a, const struct fx_afile *f)
 {
 	struct hist h = { "history", "NAME", "URL", "visit_count", "DATETIME", NULL, -1, NULL };
 	struct hist s = { "search_history", "NAME", "URL", NULL, "DATETIME", NULL, -1, NULL };
 	struct tree t = { "mtt_bookmarks", "_id", "parent_id", "title", NULL, NULL, -1,
 			  "created", "modified" };
-	const char *base = strrchr(f->path, '/');
 	sqlite3 *db = fx_android_sqlite(a, f);
 	int ret = 0, any = 0;
 
 	if (!db)
 		return -1;
-	if (fx_android_has_table(db, "history")) {
-		any = 1;
-		if (fx_android_rows(a, f, db, "history", "", visit_row, &h) < 0)
-			ret = -1;
-	}
-	if (fx_android_has_table(db, "mtt_bookmarks")) {
-		any = 1;
-		if (bookmarks(a, f, db, &t) < 0)
-			ret = -1;
-	}
-	if (fx_android_has_table(db, "search_history")) {
-		any = 1;
-		if (fx_android_rows(a, f, db, "search_history", "", search_row, &s) < 0)
-			ret = -1;
-	}
-	if (fx_android_has_table(db, "download")) {
-		any = 1;
-		if (fx_android_rows(a, f, db, "download", "", qq_download, NULL) < 0)
-			ret = -1;
-	}
-	/* Account databases (digits.db) hold other things too; the named ones must match. */
-	base = base ? base + 1 : f->path;
-	if (!any && !(base[0] >= '0' && base[0] <= '9')) {
-		fx_android_problem(a, f, "no history, mtt_bookmarks, search_history or download "
-				   "table: not a QQ Browser layout this version knows");
+	rows_if(a, f, db, "history", visit_row, &h, &any, &ret);
+	bookmarks_if(a, f, db, &t, &any, &ret);
+	rows_if(a, f, db, "search_history", search_row, &s, &any, &ret);
+	rows_if(a, f, db, "download", qq_download, NULL, &any, &ret);
+	if (check_layout(a, f, any, "no history, mtt_bookmarks, search_history or download "
+			 "table: not a QQ Browser layout this version knows") < 0)
 		ret = -1;
-	}
 	fx_android_sqlite_close(a, db);
 	return ret;
 }
@@ -345,28 +360,16 @@ int fx_android_parse_ucbrowser(struct fx_android *a, const struct fx_afile *f)
 			  "网页搜索_" };
 	struct tree t = { "bookmark", "luid", "parent_id", "title", NULL, NULL, -1,
 			  "create_time", "last_modify_time" };
-	const char *base = strrchr(f->path, '/');
 	sqlite3 *db = fx_android_sqlite(a, f);
 	int ret = 0, any = 0;
 
 	if (!db)
 		return -1;
-	if (fx_android_has_table(db, "history")) {
-		any = 1;
-		if (fx_android_rows(a, f, db, "history", "", visit_row, &h) < 0)
-			ret = -1;
-	}
-	if (fx_android_has_table(db, "bookmark")) {
-		any = 1;
-		if (bookmarks(a, f, db, &t) < 0)
-			ret = -1;
-	}
-	base = base ? base + 1 : f->path;
-	if (!any && !(base[0] >= '0' && base[0] <= '9')) {
-		fx_android_problem(a, f, "no history or bookmark table: "
-				   "not a UC Browser layout this version knows");
+	rows_if(a, f, db, "history", visit_row, &h, &any, &ret);
+	bookmarks_if(a, f, db, &t, &any, &ret);
+	if (check_layout(a, f, any, "no history or bookmark table: "
+			 "not a UC Browser layout this version knows") < 0)
 		ret = -1;
-	}
 	fx_android_sqlite_close(a, db);
 	return ret;
 }

@@ -21,13 +21,55 @@ const char *const fx_android_wifi_patterns[] = {
 	"*misc/wifi/wpa_supplicant.conf", NULL,
 };
 
-/* Copies from[key] to data[as] when present. */
-static void take(json_t *data, const char *as, const json_t *from, const char *key)
-{
-	json_t *v = json_object_get(from, key);
+/* Record field <- extractor key (lib/fx_axml.h names them as Android does). */
+struct field {
+	const char *as, *key;
+};
 
-	if (v)
-		json_object_set(data, as, v);
+static const struct field app_fields[] = {
+	{ "name", "name" },
+	{ "element", "element" },
+	{ "code_path", "codePath" },
+	{ "installer", "installer" },
+	{ "install_initiator", "installInitiator" },
+	{ "version", "version" },
+	{ "target_sdk", "targetSdkVersion" },
+	{ "uid", "userId" },
+	{ "shared_uid", "sharedUserId" },
+	{ "flags", "flags" },
+	{ "system", "system" },
+	{ "certificates", "certificates" },
+	{ NULL, NULL },
+};
+
+static const struct field wifi_fields[] = {
+	{ "ssid", "ssid" },
+	{ "ssid_hex", "ssidHex" },
+	{ "bssid", "bssid" },
+	{ "psk", "psk" },
+	{ "passphrase", "passphrase" },
+	{ "psk_encrypted", "pskEncrypted" },
+	{ "security", "security" },
+	{ "hidden", "hidden" },
+	{ "creator", "creatorName" },
+	{ "config_key", "configKey" },
+	{ "identity", "identity" },
+	{ "ip_assignment", "ipAssignment" },
+	{ "proxy_host", "proxyHost" },
+	{ "dns_servers", "dnsServers" },
+	{ "has_ever_connected", "hasEverConnected" },
+	{ "created_text", "creationTimeText" },
+	{ NULL, NULL },
+};
+
+/* Copies each from[key] present to data[as]. */
+static void take_all(json_t *data, const json_t *from, const struct field *fields)
+{
+	json_t *v;
+
+	for (; fields->as; fields++)
+		if ((v = json_object_get(from, fields->key)))
+			json_object_set(data, fields->as, v);
 }
 
 /* A time in ms from[key] as data[as] (RFC 3339). */
@@ -80,18 +122,7 @@ static int packages_xml(struct fx_android *a, const struct fx_afile *f)
 		p = json_array_get(apps, i);
 		rec = fx_android_record(a, "app", f, NULL, 0);
 		data = json_object_get(rec, "data");
-		take(data, "name", p, "name");
-		take(data, "element", p, "element");
-		take(data, "code_path", p, "codePath");
-		take(data, "installer", p, "installer");
-		take(data, "install_initiator", p, "installInitiator");
-		take(data, "version", p, "version");
-		take(data, "target_sdk", p, "targetSdkVersion");
-		take(data, "uid", p, "userId");
-		take(data, "shared_uid", p, "sharedUserId");
-		take(data, "flags", p, "flags");
-		take(data, "system", p, "system");
-		take(data, "certificates", p, "certificates");
+		take_all(data, p, app_fields);
 		take_time(data, "first_install", p, "firstInstallTime");
 		take_time(data, "last_update", p, "lastUpdateTime");
 		take_time(data, "modified", p, "lastModifiedTime");
@@ -169,22 +200,7 @@ static int emit_networks(struct fx_android *a, const struct fx_afile *f, json_t 
 		if ((v = json_object_get(n, "line")))
 			json_object_set(json_object_get(rec, "src"), FX_SRC_LINE, v);
 		data = json_object_get(rec, "data");
-		take(data, "ssid", n, "ssid");
-		take(data, "ssid_hex", n, "ssidHex");
-		take(data, "bssid", n, "bssid");
-		take(data, "psk", n, "psk");
-		take(data, "passphrase", n, "passphrase");
-		take(data, "psk_encrypted", n, "pskEncrypted");
-		take(data, "security", n, "security");
-		take(data, "hidden", n, "hidden");
-		take(data, "creator", n, "creatorName");
-		take(data, "config_key", n, "configKey");
-		take(data, "identity", n, "identity");
-		take(data, "ip_assignment", n, "ipAssignment");
-		take(data, "proxy_host", n, "proxyHost");
-		take(data, "dns_servers", n, "dnsServers");
-		take(data, "has_ever_connected", n, "hasEverConnected");
-		take(data, "created_text", n, "creationTimeText");
+		take_all(data, n, wifi_fields);
 		take_time(data, "created", n, "creationTime");
 		take_time(data, "last_connected", n, "lastConnectedTime");
 		v = json_object_get(n, "creationTime");
