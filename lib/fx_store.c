@@ -17,16 +17,22 @@
 
 /*
  * Objects up to SYNC_LIMIT bytes are written by the caller's thread;
- * beyond that, blocks are copied into a small ring and written by the
- * store's writer thread while the caller hashes and reads on. The ring
- * bounds memory at SLOTS * SLOT_SIZE whatever the object's size.
+ * beyond that, bytes are gathered into the slots of a small ring and
+ * written by the store's writer thread while the caller hashes and reads
+ * on. The ring bounds memory at SLOTS * SLOT_SIZE whatever the object's
+ * size. Full slots are written with O_DIRECT: the bytes go from the ring
+ * to the disk without a second copy into the page cache, which costs more
+ * than hashing them, and a large intake does not flush the page cache.
  */
 #define SLOTS 8
-#define SLOT_SIZE (1u << 20)
-#define SYNC_LIMIT (1u << 20)
+#define SLOT_SIZE ((size_t)1 << 20)
+#define SYNC_LIMIT ((uint64_t)1 << 20)
+/* O_DIRECT wants buffers, offsets and lengths aligned to the block size. */
+#define DIRECT_ALIGN 4096
 
 struct slot {
 	struct fx_store_put *owner;
+	uint64_t off; /* where the bytes go in the object */
 	size_t len;
 	char *buf;
 };
@@ -45,6 +51,8 @@ struct fx_store {
 	pthread_cond_t more, room;
 	struct slot ring[SLOTS];
 	unsigned head, count;
+	/* The slot after the queued ones, being filled by this put. */
+	struct fx_store_put *filling;
 };
 
 struct fx_store_put {
@@ -52,10 +60,30 @@ struct fx_store_put {
 	struct fx_hash *hash;
 	char *tmp;
 	int fd;
+	int dfd;        /* the same file opened O_DIRECT, or -1 */
+	int queued;     /* the writer thread has had part of it */
 	uint64_t size;
-	unsigned pending; /* blocks queued for the writer; under s->lock */
+	unsigned pending; /* slots queued for the writer; under s->lock */
 	int err;          /* errno of a failed write, 0 while all is well */
 };
+
+static int pwrite_all(int fd, const char *buf, size_t len, uint64_t off)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, buf, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
 
 /*
  * Starts writing the file's dirty pages to disk without waiting for them,
@@ -64,6 +92,27 @@ struct fx_store_put {
 static void start_writeback(int fd)
 {
 	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+/* Writes one slot, directly when it is aligned, else through the cache. */
+static int write_slot(struct slot *sl)
+{
+	struct fx_store_put *p = sl->owner;
+
+	if (p->dfd >= 0 && sl->off % DIRECT_ALIGN == 0 &&
+	    sl->len % DIRECT_ALIGN == 0) {
+		if (pwrite_all(p->dfd, sl->buf, sl->len, sl->off) == 0)
+			return 0;
+		if (errno != EINVAL)
+			return -1;
+		/* The file system refuses direct I/O after all. */
+		close(p->dfd);
+		p->dfd = -1;
+	}
+	if (pwrite_all(p->fd, sl->buf, sl->len, sl->off) < 0)
+		return -1;
+	start_writeback(p->fd);
+	return 0;
 }
 
 static void *writer_main(void *arg)
@@ -80,10 +129,8 @@ static void *writer_main(void *arg)
 		sl = &s->ring[s->head];
 		pthread_mutex_unlock(&s->lock);
 		/* Once a write of this object failed, drop the rest of it. */
-		if (!sl->owner->err && fx_write_all(sl->owner->fd, sl->buf, sl->len) < 0)
+		if (!sl->owner->err && write_slot(sl) < 0)
 			sl->owner->err = errno;
-		else
-			start_writeback(sl->owner->fd);
 		pthread_mutex_lock(&s->lock);
 		sl->owner->pending--;
 		s->head = (s->head + 1) % SLOTS;
@@ -98,8 +145,11 @@ static int start_writer(struct fx_store *s)
 {
 	unsigned i;
 
-	for (i = 0; i < SLOTS; i++)
-		s->ring[i].buf = fx_xmalloc(SLOT_SIZE);
+	for (i = 0; i < SLOTS; i++) {
+		if (posix_memalign((void **)&s->ring[i].buf, DIRECT_ALIGN,
+				   SLOT_SIZE) != 0)
+			fx_die("out of memory");
+	}
 	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
 		for (i = 0; i < SLOTS; i++)
 			free(s->ring[i].buf);
@@ -205,10 +255,23 @@ struct fx_store_put *fx_store_put_begin(struct fx_store *s)
 		free(p);
 		return NULL;
 	}
+	p->dfd = -1;
 	p->hash = fx_hash_new(FX_HASH_SHA256);
 	return p;
 }
 
+/* Hands the slot p is filling to the writer. Called under s->lock. */
+static void submit_locked(struct fx_store_put *p)
+{
+	struct fx_store *s = p->s;
+
+	s->filling = NULL;
+	p->pending++;
+	s->count++;
+	pthread_cond_signal(&s->more);
+}
+
+/* Queues what p has gathered and waits until the writer has written it. */
 static void drain(struct fx_store_put *p)
 {
 	struct fx_store *s = p->s;
@@ -216,11 +279,37 @@ static void drain(struct fx_store_put *p)
 	if (!s->started)
 		return;
 	pthread_mutex_lock(&s->lock);
+	if (s->filling == p)
+		submit_locked(p);
 	while (p->pending)
 		pthread_cond_wait(&s->room, &s->lock);
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* The slot to gather p's next bytes in, waiting for room if need be. */
+static struct slot *fill_slot(struct fx_store_put *p)
+{
+	struct fx_store *s = p->s;
+	struct slot *sl;
+
+	pthread_mutex_lock(&s->lock);
+	/* Another object's partial slot goes first (objects rarely nest). */
+	if (s->filling && s->filling != p)
+		submit_locked(s->filling);
+	while (s->count == SLOTS)
+		pthread_cond_wait(&s->room, &s->lock);
+	sl = &s->ring[(s->head + s->count) % SLOTS];
+	if (s->filling != p) {
+		s->filling = p;
+		sl->owner = p;
+		sl->off = p->size;
+		sl->len = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return sl;
+}
+
+/* Gathers len bytes for the writer; p->size counts them. */
 static int queue(struct fx_store_put *p, const char *buf, size_t len)
 {
 	struct fx_store *s = p->s;
@@ -229,43 +318,54 @@ static int queue(struct fx_store_put *p, const char *buf, size_t len)
 
 	if (!s->started && start_writer(s) < 0)
 		return -1;
+	if (!p->queued) {
+		p->queued = 1;
+		p->dfd = open(p->tmp, O_WRONLY | O_DIRECT | O_CLOEXEC);
+	}
 	while (len) {
-		n = len < SLOT_SIZE ? len : SLOT_SIZE;
-		pthread_mutex_lock(&s->lock);
-		while (s->count == SLOTS)
-			pthread_cond_wait(&s->room, &s->lock);
-		sl = &s->ring[(s->head + s->count) % SLOTS];
-		pthread_mutex_unlock(&s->lock);
-		/* The slot is ours until count says otherwise. */
-		memcpy(sl->buf, buf, n);
-		sl->len = n;
-		sl->owner = p;
-		pthread_mutex_lock(&s->lock);
-		p->pending++;
-		s->count++;
-		pthread_cond_signal(&s->more);
-		pthread_mutex_unlock(&s->lock);
+		sl = fill_slot(p);
+		/* The slot is ours until it is submitted. */
+		n = SLOT_SIZE - sl->len < len ? SLOT_SIZE - sl->len : len;
+		memcpy(sl->buf + sl->len, buf, n);
+		sl->len += n;
+		p->size += n;
 		buf += n;
 		len -= n;
+		if (sl->len == SLOT_SIZE) {
+			pthread_mutex_lock(&s->lock);
+			submit_locked(p);
+			pthread_mutex_unlock(&s->lock);
+		}
 	}
 	return 0;
 }
 
 int fx_store_put_write(struct fx_store_put *p, const void *buf, size_t len)
 {
+	size_t now;
+
 	fx_hash_update(p->hash, buf, len);
-	p->size += len;
 	if (p->err)
 		goto fail;
-	if (p->size <= SYNC_LIMIT) {
-		if (fx_write_all(p->fd, buf, len) == 0)
-			return 0;
-		p->err = errno;
-		goto fail;
+	/* The first SYNC_LIMIT bytes here, so the ring starts aligned. */
+	if (p->size < SYNC_LIMIT) {
+		now = SYNC_LIMIT - p->size < len ? (size_t)(SYNC_LIMIT - p->size) :
+						   len;
+		if (fx_write_all(p->fd, buf, now) < 0) {
+			p->err = errno;
+			goto fail;
+		}
+		p->size += now;
+		buf = (const char *)buf + now;
+		len -= now;
 	}
-	/* No writer thread to be had: write it here. */
-	if (queue(p, buf, len) == 0 || fx_write_all(p->fd, buf, len) == 0)
+	if (!len || queue(p, buf, len) == 0)
 		return 0;
+	/* No writer thread to be had: write it here. */
+	if (pwrite_all(p->fd, buf, len, p->size) == 0) {
+		p->size += len;
+		return 0;
+	}
 	p->err = errno;
 fail:
 	errno = p->err;
@@ -274,6 +374,8 @@ fail:
 
 static void put_free(struct fx_store_put *p)
 {
+	if (p->dfd >= 0)
+		close(p->dfd);
 	fx_hash_free(p->hash);
 	free(p->tmp);
 	free(p);
@@ -281,6 +383,13 @@ static void put_free(struct fx_store_put *p)
 
 void fx_store_put_abort(struct fx_store_put *p)
 {
+	struct fx_store *s = p->s;
+
+	/* What is still being gathered need not be written. */
+	pthread_mutex_lock(&s->lock);
+	if (s->filling == p)
+		s->filling = NULL;
+	pthread_mutex_unlock(&s->lock);
 	drain(p);
 	close(p->fd);
 	unlink(p->tmp);
