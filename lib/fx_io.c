@@ -29,6 +29,25 @@ int fx_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int fx_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, p, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
 char *fx_read_file(const char *path, size_t *len, size_t max)
 {
 	size_t cap = 8192, n = 0;

@@ -11,6 +11,8 @@
 
 /* write() until all of buf is written or an error; returns 0 or -1 (errno set). */
 int fx_write_all(int fd, const void *buf, size_t len);
+/* The same with pwrite() at off. */
+int fx_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 
 /*
  * Reads a whole file into a malloc'd buffer with a NUL after the data;

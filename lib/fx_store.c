@@ -67,24 +67,6 @@ struct fx_store_put {
 	int err;          /* errno of a failed write, 0 while all is well */
 };
 
-static int pwrite_all(int fd, const char *buf, size_t len, uint64_t off)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = pwrite(fd, buf, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 /*
  * Starts writing the file's dirty pages to disk without waiting for them,
  * so that the fx_store_sync() before a commit finds little left to do.
@@ -101,7 +83,7 @@ static int write_slot(struct slot *sl)
 
 	if (p->dfd >= 0 && sl->off % DIRECT_ALIGN == 0 &&
 	    sl->len % DIRECT_ALIGN == 0) {
-		if (pwrite_all(p->dfd, sl->buf, sl->len, sl->off) == 0)
+		if (fx_pwrite_all(p->dfd, sl->buf, sl->len, sl->off) == 0)
 			return 0;
 		if (errno != EINVAL)
 			return -1;
@@ -109,7 +91,7 @@ static int write_slot(struct slot *sl)
 		close(p->dfd);
 		p->dfd = -1;
 	}
-	if (pwrite_all(p->fd, sl->buf, sl->len, sl->off) < 0)
+	if (fx_pwrite_all(p->fd, sl->buf, sl->len, sl->off) < 0)
 		return -1;
 	start_writeback(p->fd);
 	return 0;
@@ -362,7 +344,7 @@ int fx_store_put_write(struct fx_store_put *p, const void *buf, size_t len)
 	if (!len || queue(p, buf, len) == 0)
 		return 0;
 	/* No writer thread to be had: write it here. */
-	if (pwrite_all(p->fd, buf, len, p->size) == 0) {
+	if (fx_pwrite_all(p->fd, buf, len, p->size) == 0) {
 		p->size += len;
 		return 0;
 	}
