@@ -93,7 +93,7 @@ static int put_cert(struct fx_case *c, X509 *x, char hex[FX_SHA256_HEX])
 /* Adds rec to the open change and prints it. */
 static int add_emit(const struct fx_sign *s, struct fx_case *c, json_t *rec, json_t *emitted)
 {
-	if (c && fx_case_add_record(c, rec, TOOL, NULL) < 0)
+	if (c && fx_case_add_record(c, rec, "new record", NULL) < 0)
 		return -1;
 	json_array_append(emitted, rec);
 	return 0;
@@ -157,6 +157,14 @@ static json_t *timestamp_record(const struct fx_sign *s, const char *case_id, co
 	return rec;
 }
 
+
+/* Whether a TSA is to be asked: --tsa, else a non-empty $FX_TSA. */
+static int tsa_wanted(const struct fx_sign *s)
+{
+	const char *env = getenv("FX_TSA");
+
+	return (s->tsa_url && *s->tsa_url) || (env && *env);
+}
 
 /* Writes bytes to path atomically (0644). */
 static int write_beside(const char *path, const void *p, size_t n)
@@ -343,7 +351,7 @@ static int sign_one(const struct fx_sign *s, struct fx_case *c, struct key *k, X
 		cms = grown;
 	}
 	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), index);
-	if (s->tsa_url || getenv("FX_TSA")) {
+	if (tsa_wanted(s)) {
 		cms_signature_imprint(si, imp);
 		if (tsa_stamp(s, store, imp, &tok, &toklen, &info) < 0 ||
 		    cms_attach_token(si, tok, toklen) < 0)
@@ -352,6 +360,7 @@ static int sign_one(const struct fx_sign *s, struct fx_case *c, struct key *k, X
 	der = cms_der(cms, &len);
 	if (!der)
 		goto out;
+	index = cms_index_in(der, len, si);
 	if (c) {
 		if (put_object(c, der, len, cms_hex) < 0 ||
 		    (ink && put_object(c, ink->bytes, ink->len, (char *)ink->hex) < 0) ||
@@ -466,6 +475,11 @@ int fx_sign_sign(const struct fx_sign *s, char **files, int n)
 		return -1;
 	}
 	store = trust_store(s);
+	if (!k->engine && EVP_PKEY_get_base_id(k->pkey) == EVP_PKEY_ED25519) {
+		ret = fx_error("key '%s' is Ed25519, which OpenSSL 3.0 cannot use in CMS: sign with"
+			       " a p256 or rsa3072 key (Ed25519 keys sign checkpoints)", k->name);
+		goto out;
+	}
 	if (s->case_dir && !(c = sign_case_open(s, FX_CASE_WRITE))) {
 		ret = -1;
 		goto out;
@@ -594,11 +608,11 @@ static int stamp_signatures(const struct fx_sign *s, struct fx_case *c, X509_STO
 				tok_info_release(&info);
 				break;
 			}
-			free(der);
 			rec = timestamp_record(s, fx_case_id(c), "signature", &info, tok_hex);
 			DSET(rec, "content_sha256", json_string(content));
 			DSET(rec, "cms_sha256", json_string(cms_hex));
-			DSET(rec, "index", json_integer(j));
+			DSET(rec, "index", json_integer(cms_index_in(der, len, si)));
+			free(der);
 			if (add_emit(s, c, rec, recs) < 0)
 				ret = -1;
 			json_decref(rec);
@@ -768,7 +782,7 @@ static int new_checkpoint(const struct fx_sign *s, struct fx_case *c, struct key
 	json_decref(rec);
 	json_object_set_new(detail, "size", json_integer((json_int_t)size));
 	json_object_set_new(detail, "root", json_string(fx_hex(root, 32, note_hex)));
-	if (ret == 0 && (s->tsa_url || getenv("FX_TSA"))) {
+	if (ret == 0 && (tsa_wanted(s))) {
 		ret = -1;
 		fx_sha256(text, strlen(text), md);
 		if (tsa_stamp(s, store, md, &tok, &toklen, &info) == 0 &&
@@ -1078,6 +1092,7 @@ int fx_sign_prove(const struct fx_sign *s, uint64_t seq, uint64_t size, uint64_t
 	fx_mhash proof[FX_MERKLE_MAX_PROOF], leaf;
 	struct fx_buf b = FX_BUF_INIT;
 	const char *want;
+	char leafhex[FX_SHA256_HEX] = "";
 	size_t i, len;
 	int ret = -1;
 
@@ -1122,6 +1137,9 @@ int fx_sign_prove(const struct fx_sign *s, uint64_t seq, uint64_t size, uint64_t
 		if (fx_case_log(c, seq, take_first, &fe) < 0 || !fe.e)
 			goto out;
 		want = json_string_value(json_object_get(fe.e, "leaf"));
+		want = want ? want : "";
+		memcpy(leafhex, want, strlen(want) < FX_SHA256_HEX ? strlen(want) + 1 : 1);
+		want = leafhex;
 		json_object_del(fe.e, "hash");
 		json_object_del(fe.e, "leaf");
 		if (fx_json_canon(&b, fe.e, NULL, NULL) < 0)

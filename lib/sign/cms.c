@@ -188,6 +188,15 @@ CMS_ContentInfo *cms_add_signer(CMS_ContentInfo *cms, struct key *k, const uint8
 		if (!cms)
 			goto ssl_fail;
 	}
+	if (cms && !made) {
+		/* A party signing again: its certificate is there already. */
+		STACK_OF(X509) *present = CMS_get1_certs(cms);
+
+		for (i = 0; i < sk_X509_num(present); i++)
+			if (X509_cmp(sk_X509_value(present, i), k->cert) == 0)
+				flags |= CMS_NOCERTS;
+		sk_X509_pop_free(present, X509_free);
+	}
 	si = CMS_add1_signer(cms, k->cert, k->pkey, EVP_sha256(), flags);
 	if (!si)
 		goto ssl_fail;
@@ -218,6 +227,22 @@ fail:
 	ASN1_TIME_free(t);
 	CMS_ContentInfo_free(made);
 	return NULL;
+}
+
+int cms_index_in(const uint8_t *der, size_t len, CMS_SignerInfo *si)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	ASN1_OCTET_STRING *mine = CMS_SignerInfo_get0_signature(si);
+	int i, found = -1;
+
+	for (i = 0; i < sk_CMS_SignerInfo_num(sis); i++)
+		if (ASN1_STRING_cmp(CMS_SignerInfo_get0_signature(sk_CMS_SignerInfo_value(sis, i)),
+				    mine) == 0)
+			found = i;
+	CMS_ContentInfo_free(cms);
+	return found;
 }
 
 CMS_ContentInfo *cms_parse(const uint8_t *der, size_t len, const char *what)
@@ -382,7 +407,71 @@ static int envelope_ok(const uint8_t *der, size_t len)
 	if (!(q = der_head(p, end, &tag, &n)) || tag != 0x02 || n != 1 || *q != 1)
 		return 0;
 	p = q + n;
-	return (size_t)(end - p) >= sizeof(algs) && memcmp(p, algs, sizeof(algs)) == 0;
+	if ((size_t)(end - p) < sizeof(algs) || memcmp(p, algs, sizeof(algs)) != 0)
+		return 0;
+	p += sizeof(algs);
+	/* encapContentInfo, then certificates [0]; no CRLs [1] */
+	if (!(q = der_head(p, end, &tag, &n)) || tag != 0x30)
+		return 0;
+	p = q + n;
+	if (p < end && *p == 0xa0) {
+		if (!(q = der_head(p, end, &tag, &n)))
+			return 0;
+		p = q + n;
+	}
+	if (!(q = der_head(p, end, &tag, &n)) || tag != 0x31 || q + n != end)
+		return 0;
+	/* every SignerInfo version 1 */
+	for (p = q; p < end; p = q + n) {
+		const uint8_t *v;
+		size_t vn;
+
+		if (!(q = der_head(p, end, &tag, &n)) || tag != 0x30)
+			return 0;
+		if (!(v = der_head(q, q + n, &tag, &vn)) || tag != 0x02 || vn != 1 || *v != 1)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * An algorithm identifier as OpenSSL writes it: one of the allowed OIDs,
+ * and no parameters or NULL ones.
+ */
+int algor_ok(const X509_ALGOR *a, const int *nids)
+{
+	const ASN1_OBJECT *o;
+	const void *pv;
+	int ptype, nid;
+
+	if (!a)
+		return 0;
+	X509_ALGOR_get0(&o, &ptype, &pv, a);
+	nid = OBJ_obj2nid(o);
+	if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL)
+		return 0;
+	for (; *nids; nids++)
+		if (*nids == nid)
+			return 1;
+	return 0;
+}
+
+/* The signature algorithms a key of this type may sign with here. */
+const int *sig_nids(EVP_PKEY *pub)
+{
+	static const int ec[] = { NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384,
+				  NID_ecdsa_with_SHA512, 0 };
+	static const int rsa[] = { NID_rsaEncryption, NID_sha256WithRSAEncryption,
+				   NID_sha384WithRSAEncryption, NID_sha512WithRSAEncryption, 0 };
+	static const int none[] = { 0 };
+
+	switch (pub ? EVP_PKEY_get_base_id(pub) : 0) {
+	case EVP_PKEY_EC:
+		return ec;
+	case EVP_PKEY_RSA:
+		return rsa;
+	}
+	return none;
 }
 
 static const char *time_text(int64_t ms, char out[64])
@@ -492,7 +581,10 @@ static int check_signer(const struct cms_check *k, CMS_ContentInfo *cms, CMS_Sig
 	struct tok_info info;
 	int n = 0, r;
 
-	CMS_SignerInfo_get0_algs(si, NULL, &signer, &dig, NULL);
+	static const int sha256_only[] = { NID_sha256, 0 };
+	X509_ALGOR *sigalg;
+
+	CMS_SignerInfo_get0_algs(si, NULL, &signer, &dig, &sigalg);
 	subj = signer ? cert_name(X509_get_subject_name(signer)) : fx_xstrdup("?");
 	snprintf(who, sizeof(who), "signer %d (%s, %s)", i, role ? role : "no role", subj);
 	free(subj);
@@ -500,9 +592,30 @@ static int check_signer(const struct cms_check *k, CMS_ContentInfo *cms, CMS_Sig
 		say(k, "%s: its certificate is not in the CMS", who);
 		return 1;
 	}
-	if (OBJ_obj2nid(dig->algorithm) != NID_sha256) {
+	if (!algor_ok(dig, sha256_only)) {
 		say(k, "%s: digest is not SHA-256", who);
 		n++;
+	}
+	if (!algor_ok(sigalg, sig_nids(X509_get0_pubkey(signer)))) {
+		say(k, "%s: its signature algorithm is not one its key makes", who);
+		n++;
+	}
+	{
+		int a, na = CMS_unsigned_get_attr_count(si);
+
+		for (a = 0; a < na; a++)
+			if (OBJ_obj2nid(X509_ATTRIBUTE_get0_object(CMS_unsigned_get_attr(si, a))) !=
+				    NID_id_smime_aa_timeStampToken ||
+			    X509_ATTRIBUTE_count(CMS_unsigned_get_attr(si, a)) != 1) {
+				say(k, "%s: an unsigned attribute other than one timestamp token", who);
+				n++;
+				break;
+			}
+		if (CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) !=
+		    CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -2)) {
+			say(k, "%s: more than one signature timestamp", who);
+			n++;
+		}
 	}
 	if (CMS_SignerInfo_verify(si) <= 0) {
 		say(k, "%s: the signature does not verify (wrong key or changed bytes)", who);
@@ -569,6 +682,44 @@ static int check_signer(const struct cms_check *k, CMS_ContentInfo *cms, CMS_Sig
 	return n;
 }
 
+/*
+ * Whether every certificate a CMS or token carries is sound: signed by
+ * one of them or by a trust anchor. Certificates no chain uses would
+ * otherwise carry a changed byte unnoticed. Returns 0, or -1 with the
+ * first bad one's subject in msg.
+ */
+int certs_sound(STACK_OF(X509) *certs, X509_STORE *store, char *msg, size_t len)
+{
+	STACK_OF(X509_OBJECT) *objs = store ? X509_STORE_get0_objects(store) : NULL;
+	X509 *x, *y;
+	char *name;
+	int i, j, ok;
+
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		x = sk_X509_value(certs, i);
+		ok = 0;
+		for (j = 0; !ok && j < sk_X509_num(certs); j++) {
+			y = sk_X509_value(certs, j);
+			ok = X509_NAME_cmp(X509_get_subject_name(y), X509_get_issuer_name(x)) == 0 &&
+			     X509_verify(x, X509_get0_pubkey(y)) > 0;
+		}
+		for (j = 0; !ok && j < sk_X509_OBJECT_num(objs); j++) {
+			y = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, j));
+			ok = y && X509_NAME_cmp(X509_get_subject_name(y), X509_get_issuer_name(x)) == 0 &&
+			     X509_verify(x, X509_get0_pubkey(y)) > 0;
+		}
+		ERR_clear_error();
+		if (!ok) {
+			name = cert_name(X509_get_subject_name(x));
+			snprintf(msg, len, "the certificate of %s in it is not signed by its issuer"
+				 " (changed, or its issuer unknown)", name);
+			free(name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cms_check(CMS_ContentInfo *cms, const uint8_t *der, size_t len, const struct cms_check *k)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
@@ -595,6 +746,14 @@ int cms_check(CMS_ContentInfo *cms, const uint8_t *der, size_t len, const struct
 	}
 	CMS_set1_signers_certs(cms, NULL, 0);
 	certs = CMS_get1_certs(cms);
+	{
+		char msg[512];
+
+		if (certs_sound(certs, k->store, msg, sizeof(msg)) < 0) {
+			say(k, "%s", msg);
+			n++;
+		}
+	}
 	for (i = 0; i < sk_CMS_SignerInfo_num(sis); i++)
 		n += check_signer(k, cms, sk_CMS_SignerInfo_value(sis, i), i, certs);
 	sk_X509_pop_free(certs, X509_free);

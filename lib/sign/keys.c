@@ -40,14 +40,19 @@
 
 const char *ssl_error(char *buf, size_t len)
 {
-	unsigned long e = ERR_get_error(), last = e;
-	const char *data = NULL;
-	int flags = 0;
+	const char *data = NULL, *d2 = NULL;
+	int flags = 0, f2 = 0;
+	unsigned long e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
 
-	/* The first error says what failed; its data, when any, says why. */
-	while (ERR_peek_error())
-		last = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
-	(void)last;
+	/* The first error says what failed; its data, or a later one's, says why. */
+	while (ERR_peek_error()) {
+		ERR_get_error_all(NULL, NULL, NULL, &d2, &f2);
+		if ((!data || !*data || !(flags & ERR_TXT_STRING)) && d2 && *d2 &&
+		    (f2 & ERR_TXT_STRING)) {
+			data = d2;
+			flags = f2;
+		}
+	}
 	if (!e) {
 		snprintf(buf, len, "unknown error");
 	} else {

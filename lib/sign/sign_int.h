@@ -87,6 +87,11 @@ struct cms_attrs {
  */
 CMS_ContentInfo *cms_add_signer(CMS_ContentInfo *cms, struct key *k, const uint8_t md[32],
 				const struct cms_attrs *a, int *index);
+/*
+ * Where si is among the signers of the CMS encoded as der: DER sorts a
+ * SET OF, so a signer's place can change when the CMS is written.
+ */
+int cms_index_in(const uint8_t *der, size_t len, CMS_SignerInfo *si);
 /* Parses DER; NULL after reporting (what names it). */
 CMS_ContentInfo *cms_parse(const uint8_t *der, size_t len, const char *what);
 /* DER of cms. Caller frees; NULL after reporting. */
@@ -122,6 +127,12 @@ struct cms_check {
  * timestamp. Returns the number of problems.
  */
 int cms_check(CMS_ContentInfo *cms, const uint8_t *der, size_t len, const struct cms_check *k);
+/* An AlgorithmIdentifier of one of nids (0-ended), with absent or NULL parameters. */
+int algor_ok(const X509_ALGOR *a, const int *nids);
+/* The signature algorithms a public key of its type makes. Borrowed. */
+const int *sig_nids(EVP_PKEY *pub);
+/* Every certificate signed by one of them or an anchor. Returns 0, or -1 with why in msg. */
+int certs_sound(STACK_OF(X509) *certs, X509_STORE *store, char *msg, size_t len);
 /* Checks cert's chain to k's anchors at at_ms and its revocation; who names it. Returns problems. */
 int cms_cert_chain(const struct cms_check *k, X509 *cert, STACK_OF(X509) *untrusted,
 		   int64_t at_ms, const char *who);

@@ -236,10 +236,14 @@ int tsa_stamp(const struct fx_sign *s, X509_STORE *store, const uint8_t imprint[
 		fx_error("TSA '%s': the answer is not an RFC 3161 timestamp response", url);
 		goto out;
 	}
-	/* Everything but the TSA's name, which is pinned by certificate below. */
+	/*
+	 * Everything but the TSA's name, which is pinned by certificate below,
+	 * and the policy, which the request leaves to the TSA (a policy flag
+	 * without one makes OpenSSL compare against NULL).
+	 */
 	ctx = TS_REQ_to_TS_VERIFY_CTX(req, NULL);
-	TS_VERIFY_CTX_set_flags(ctx, (TS_VFY_ALL_IMPRINT | TS_VFY_SIGNATURE) &
-					     ~(TS_VFY_TSA_NAME | TS_VFY_SIGNER));
+	TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_IMPRINT | TS_VFY_NONCE |
+					     TS_VFY_SIGNATURE);
 	if (pin) {
 		/* The pinned certificate is an anchor of its own. */
 		X509_STORE_add_cert(store, sk_X509_value(pin, 0));
@@ -291,6 +295,38 @@ out:
 	TS_REQ_free(req);
 	sk_X509_pop_free(pin, X509_free);
 	return ret;
+}
+
+/*
+ * What OpenSSL's token check leaves alone: the SignedData's version and
+ * digest algorithms, the signer's version and algorithms, and no CRLs or
+ * unsigned attributes. A changed byte there must not pass unnoticed.
+ */
+static int envelope_ok(PKCS7 *token, char *msg, size_t msglen)
+{
+	static const int digests[] = { NID_sha256, NID_sha384, NID_sha512, 0 };
+	PKCS7_SIGNED *sd = PKCS7_type_is_signed(token) ? token->d.sign : NULL;
+	PKCS7_SIGNER_INFO *si;
+	STACK_OF(X509) *signers;
+	int ok;
+
+	ok = sd && ASN1_INTEGER_get(sd->version) == 3 && sk_X509_ALGOR_num(sd->md_algs) == 1 &&
+	     algor_ok(sk_X509_ALGOR_value(sd->md_algs, 0), digests) &&
+	     sk_X509_CRL_num(sd->crl) <= 0 && sk_PKCS7_SIGNER_INFO_num(sd->signer_info) == 1;
+	si = ok ? sk_PKCS7_SIGNER_INFO_value(sd->signer_info, 0) : NULL;
+	ok = ok && ASN1_INTEGER_get(si->version) == 1 && sk_X509_ATTRIBUTE_num(si->unauth_attr) <= 0 &&
+	     algor_ok(si->digest_alg, digests) &&
+	     OBJ_cmp(si->digest_alg->algorithm, sk_X509_ALGOR_value(sd->md_algs, 0)->algorithm) == 0;
+	if (ok) {
+		signers = PKCS7_get0_signers(token, NULL, 0);
+		ok = signers && sk_X509_num(signers) == 1 &&
+		     algor_ok(si->digest_enc_alg, sig_nids(X509_get0_pubkey(sk_X509_value(signers, 0))));
+		sk_X509_free(signers);
+		ERR_clear_error();
+	}
+	if (!ok)
+		snprintf(msg, msglen, "its SignedData envelope (versions, algorithms) was changed");
+	return ok;
 }
 
 int tsa_check(const uint8_t *tok, size_t len, const uint8_t imprint[32], X509_STORE *store,
@@ -346,6 +382,11 @@ int tsa_check(const uint8_t *tok, size_t len, const uint8_t imprint[32], X509_ST
 	TS_TST_INFO_free(tst);
 	if (!ok) {
 		snprintf(msg, msglen, "the token's imprint is not SHA-256");
+		PKCS7_free(token);
+		return -1;
+	}
+	if (!envelope_ok(token, msg, msglen) ||
+	    certs_sound(token->d.sign->cert, store, msg, msglen) < 0) {
 		PKCS7_free(token);
 		return -1;
 	}
