@@ -227,6 +227,12 @@ int fx_case_head(struct fx_case *c, uint64_t *size, fx_mhash root);
 fx_mhash *fx_case_leaves(struct fx_case *c, uint64_t *n);
 
 /*
+ * The leaf hashes of the n custody entries from seq from on, into out
+ * (n of them). Returns 0, or -1 (reported) when they are not all there.
+ */
+int fx_case_leaf_range(struct fx_case *c, uint64_t from, uint64_t n, fx_mhash *out);
+
+/*
  * Checks the whole case: database integrity, every object re-hashed,
  * every record id recomputed, the custody chain, per-entry digests and
  * the Merkle head. Each problem is reported; the result (a new

@@ -3,6 +3,9 @@
 # run. Prints throughput, the ratio to the standard tool, and peak RSS.
 #   BENCH_RECORDS  records for fx-case add (default 1000000)
 #   BENCH_TAR_MB   size of the tar for the walker (default 1024)
+#   BENCH_SIGN_MB  size of the evidence file fx-sign signs (default 1024)
+#   BENCH_ENTRIES  custody entries for the checkpoint and proofs (default 1000000)
+#   BENCH_SHM      where that log is built (default /dev/shm)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -131,3 +134,50 @@ RUNS=3 BEFORE="rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >
 	measure parse "$BIN/fx-pull" -q -C "$TMP/case" android "$db_only"
 printf '  parse stage          %8.2f s  %9s records/s (%s artifact records from the databases alone)\n' \
 	"$WALL" "$(rate "$records" "$WALL")" "$records"
+rm -rf "$TMP/case" "$TMP/phone.tar" "$db_only"
+echo
+
+# ---- fx-sign ----
+SIGN_MB=${BENCH_SIGN_MB:-1024}
+ENTRIES=${BENCH_ENTRIES:-1000000}
+export FX_HOME=$TMP/home
+"$BIN/fx-sign" -q keygen --key bench >/dev/null
+echo "== fx-sign: hash and sign a ${SIGN_MB} MiB evidence file (goal >= 0.95x openssl dgst -sha256)"
+head -c $(( SIGN_MB * 1024 * 1024 )) /dev/urandom >"$TMP/evidence.bin"
+bytes=$(stat -c %s "$TMP/evidence.bin")
+measure openssl openssl dgst -sha256 "$TMP/evidence.bin"
+ossl=$WALL
+printf '  openssl dgst -sha256 %8.2f s  %6s MB/s  peak RSS %6s MiB\n' "$WALL" "$(mb "$WALL")" "$RSS_MB"
+BEFORE="rm -f '$TMP/evidence.bin.p7s'" measure sign "$BIN/fx-sign" -q sign --role signer "$TMP/evidence.bin"
+printf '  fx-sign sign         %8.2f s  %6s MB/s  peak RSS %6s MiB  %sx openssl\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$ossl" "$WALL")"
+rm -f "$TMP/evidence.bin" "$TMP/evidence.bin.p7s"
+echo
+
+# A million single-entry changes: on tmpfs when there is one, as each
+# change is a transaction the disk would make durable one at a time.
+SHM=${BENCH_SHM:-/dev/shm}
+[ -d "$SHM" ] && [ -w "$SHM" ] || SHM=$TMP
+LOG=$(mktemp -d "$SHM/fx-bench-log.XXXXXX")
+trap 'chmod -R u+w "$TMP" "$LOG" 2>/dev/null; rm -rf "$TMP" "$LOG"' EXIT
+echo "== fx-sign: checkpoint and proofs on a custody log of $ENTRIES entries (goal: proofs in milliseconds)"
+RUNS=1 BEFORE="rm -rf '$LOG/case'" measure log "$BENCH_DIR/custody-log" "$LOG/case" "$ENTRIES"
+printf '  build the log        %8.2f s  %9s entries/s (begin + commit each, tests/bench/custody-log)\n' \
+	"$WALL" "$(rate "$ENTRIES" "$WALL")"
+RUNS=1 measure checkpoint "$BIN/fx-sign" -q -C "$LOG/case" checkpoint --key bench
+printf '  first checkpoint     %8.2f s  peak RSS %6s MiB  (reads every leaf once, stores the block roots)\n' \
+	"$WALL" "$RSS_MB"
+"$BIN/fx-case" -q -C "$LOG/case" note "one more entry" >/dev/null
+RUNS=1 measure checkpoint2 "$BIN/fx-sign" -q -C "$LOG/case" checkpoint --key bench
+printf '  next checkpoint      %8.2f s  peak RSS %6s MiB  (from the last one'"'"'s blocks)\n' "$WALL" "$RSS_MB"
+proofs=100
+seq 0 $(( ENTRIES / proofs )) $(( ENTRIES - 1 )) | head -n $proofs >"$TMP/entries"
+measure prove bash -c "while read -r i; do '$BIN/fx-sign' -q -C '$LOG/case' prove \"\$i\" >'$TMP/proof.json'; done <'$TMP/entries'"
+printf '  fx-sign prove        %8.2f ms a proof, process start included  peak RSS %6s MiB\n' \
+	"$(awk -v w="$WALL" -v n="$proofs" 'BEGIN { print w * 1000 / n }')" "$RSS_MB"
+"$BIN/fx-sign" -q -C "$LOG/case" prove $(( ENTRIES / 2 )) >"$TMP/proof.json"
+measure check "$BIN/fx-sign" -q verify --ca "$FX_HOME/keys/bench/cert.pem" "$TMP/proof.json"
+printf '  verify one proof     %8.2f s  (%s hashes in it)\n' "$WALL" "$(jq '.hashes | length' "$TMP/proof.json")"
+measure true true
+printf '  (a process that does nothing: %.3f s)\n' "$WALL"
+rm -rf "$LOG"

@@ -12,6 +12,8 @@ libarchive-dev
 libexif-dev
 libxml2-dev
 libsnappy-dev
+libcurl4-openssl-dev
+softhsm2 libengine-pkcs11-openssl
 libqrencode-dev
 libzbar-dev
 libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim

@@ -256,3 +256,29 @@ fx_mhash *fx_case_leaves(struct fx_case *c, uint64_t *n)
 		leaves = fx_xmalloc(sizeof(*leaves));
 	return leaves;
 }
+
+int fx_case_leaf_range(struct fx_case *c, uint64_t from, uint64_t n, fx_mhash *out)
+{
+	sqlite3_stmt *st;
+	uint64_t k = 0;
+	int rc;
+
+	st = fx_case_prepare(c, "SELECT seq, leaf FROM custody WHERE seq >= ? ORDER BY seq"
+				" LIMIT ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+	while (k < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* A gap in the log would shift every leaf after it: refuse. */
+		if ((uint64_t)sqlite3_column_int64(st, 0) != from + k ||
+		    sqlite3_column_bytes(st, 1) != 32)
+			break;
+		memcpy(out[k++], sqlite3_column_blob(st, 1), 32);
+	}
+	sqlite3_finalize(st);
+	if (k != n)
+		return fx_error("%s: custody entries %llu to %llu cannot be read", c->db_path,
+				(unsigned long long)from, (unsigned long long)(from + n - 1));
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include "case_int.h"
 #include "fx_err.h"
 #include "fx_record.h"
+#include "fx_sign.h"
 #include "fx_time.h"
 #include "fx_banned.h"
 
@@ -23,6 +24,7 @@ struct check {
 	json_t *problems;
 	int quiet;
 	uint64_t entries, records, objects, bytes, unreferenced;
+	int checkpoints;
 	sqlite3_stmt *listed; /* is an object in the objects table */
 };
 
@@ -46,6 +48,11 @@ static void problem(struct check *k, const char *fmt, ...)
 			fx_error("%s: more problems not shown", k->c->dir);
 		json_array_append_new(k->problems, json_string("more problems not shown"));
 	}
+}
+
+static void checkpoint_problem(void *ctx, const char *msg)
+{
+	problem(ctx, "%s", msg);
 }
 
 static void db_integrity(struct check *k)
@@ -369,12 +376,16 @@ int fx_case_verify(struct fx_case *c, int quiet, json_t **result)
 	k.problems = json_array();
 	db_integrity(&k);
 	custody(&k);
+	/* The signed checkpoints: a rewritten log fails them even if it re-chains. */
+	k.checkpoints = fx_sign_case_checkpoints(c, checkpoint_problem, &k);
 	records(&k);
 	objects(&k);
 	r = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I}", "ok", json_array_size(k.problems) == 0,
 		      "entries", (json_int_t)k.entries, "records", (json_int_t)k.records,
 		      "objects", (json_int_t)k.objects, "bytes", (json_int_t)k.bytes,
 		      "unreferenced", (json_int_t)k.unreferenced);
+	if (k.checkpoints > 0)
+		json_object_set_new(r, "checkpoints", json_integer(k.checkpoints));
 	if (fx_case_head(c, &size, root) == 0)
 		json_object_set_new(r, "root", json_string(fx_hex(root, 32, hex)));
 	json_object_set_new(r, "problems", k.problems);
