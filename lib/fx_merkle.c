@@ -29,10 +29,6 @@ struct hasher {
 };
 
 /* A subtree as a half-open range of leaf indexes, [lo, hi). */
-struct range {
-	uint64_t lo, hi;
-};
-
 static void hasher_init(struct hasher *h)
 {
 	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
@@ -83,7 +79,7 @@ static void empty_root(fx_mhash out)
 }
 
 /* Largest power of two strictly below n (n >= 2), without overflow. */
-static uint64_t split(uint64_t n)
+uint64_t fx_merkle_split(uint64_t n)
 {
 	uint64_t k = 1;
 
@@ -141,7 +137,7 @@ static void acc_fold(struct hasher *h, const struct fx_merkle_acc *acc,
 
 /* MTH(D[lo:hi]): hi - lo - 1 node hashes. */
 static void range_root(struct hasher *h, const fx_mhash *leaves,
-		       struct range r, fx_mhash out)
+		       struct fx_mrange r, fx_mhash out)
 {
 	struct fx_merkle_acc acc;
 	uint64_t i;
@@ -179,7 +175,7 @@ void fx_merkle_node_hash(const fx_mhash left, const fx_mhash right,
 void fx_merkle_root(const fx_mhash *leaves, uint64_t n, fx_mhash out)
 {
 	struct hasher h;
-	struct range all = { 0, n };
+	struct fx_mrange all = { 0, n };
 
 	if (n == 0) {
 		empty_root(out);
@@ -213,7 +209,7 @@ void fx_merkle_acc_root(const struct fx_merkle_acc *acc, fx_mhash out)
  * Writes the roots of the ranges sub[0..count) to proof in reverse order:
  * both proofs are found from the root down but listed from the leaves up.
  */
-static void fill_reversed(const fx_mhash *leaves, const struct range *sub,
+static void fill_reversed(const fx_mhash *leaves, const struct fx_mrange *sub,
 			  size_t count, fx_mhash *proof)
 {
 	struct hasher h;
@@ -232,18 +228,16 @@ static void fill_reversed(const fx_mhash *leaves, const struct range *sub,
  * of the half holding m joins the proof, and the walk goes on in that
  * half.
  */
-int fx_merkle_inclusion_proof(const fx_mhash *leaves, uint64_t n, uint64_t m,
-			      fx_mhash proof[FX_MERKLE_MAX_PROOF], size_t *len)
+int fx_merkle_inclusion_ranges(uint64_t m, uint64_t n,
+			       struct fx_mrange sub[FX_MERKLE_MAX_PROOF])
 {
-	struct range sub[FX_MERKLE_MAX_PROOF];
 	uint64_t lo = 0, size = n, k;
-	size_t count = 0;
+	int count = 0;
 
-	*len = 0;
 	if (m >= n)
 		return -1;
 	while (size > 1) {
-		k = split(size);
+		k = fx_merkle_split(size);
 		if (m - lo < k) {
 			sub[count].lo = lo + k;
 			sub[count].hi = lo + size;
@@ -256,8 +250,20 @@ int fx_merkle_inclusion_proof(const fx_mhash *leaves, uint64_t n, uint64_t m,
 		}
 		count++;
 	}
-	fill_reversed(leaves, sub, count, proof);
-	*len = count;
+	return count;
+}
+
+int fx_merkle_inclusion_proof(const fx_mhash *leaves, uint64_t n, uint64_t m,
+			      fx_mhash proof[FX_MERKLE_MAX_PROOF], size_t *len)
+{
+	struct fx_mrange sub[FX_MERKLE_MAX_PROOF];
+	int count = fx_merkle_inclusion_ranges(m, n, sub);
+
+	*len = 0;
+	if (count < 0)
+		return -1;
+	fill_reversed(leaves, sub, (size_t)count, proof);
+	*len = (size_t)count;
 	return 0;
 }
 
@@ -268,21 +274,16 @@ int fx_merkle_inclusion_proof(const fx_mhash *leaves, uint64_t n, uint64_t m,
  * ends; that subtree's root comes first in the proof, unless it is the
  * whole old tree (the verifier has that root).
  */
-int fx_merkle_consistency_proof(const fx_mhash *leaves, uint64_t m,
-				uint64_t n, fx_mhash proof[FX_MERKLE_MAX_PROOF],
-				size_t *len)
+int fx_merkle_consistency_ranges(uint64_t m, uint64_t n,
+				 struct fx_mrange sub[FX_MERKLE_MAX_PROOF + 1])
 {
-	/* Up to 64 levels and the stopping subtree: one more than a proof. */
-	struct range sub[FX_MERKLE_MAX_PROOF + 1];
 	uint64_t lo = 0, size = n, k;
-	size_t count = 0;
-	int whole = 1;
+	int count = 0, whole = 1;
 
-	*len = 0;
 	if (m == 0 || m > n)
 		return -1;
 	while (lo + size > m) {
-		k = split(size);
+		k = fx_merkle_split(size);
 		if (m - lo <= k) {
 			sub[count].lo = lo + k;
 			sub[count].hi = lo + size;
@@ -301,11 +302,23 @@ int fx_merkle_consistency_proof(const fx_mhash *leaves, uint64_t m,
 		sub[count].hi = lo + size;
 		count++;
 	}
-	/* Only above 2^63 leaves, far beyond any array in memory. */
-	if (count > FX_MERKLE_MAX_PROOF)
+	/* Only above 2^63 leaves, far beyond any log. */
+	return count > FX_MERKLE_MAX_PROOF ? -1 : count;
+}
+
+int fx_merkle_consistency_proof(const fx_mhash *leaves, uint64_t m,
+				uint64_t n, fx_mhash proof[FX_MERKLE_MAX_PROOF],
+				size_t *len)
+{
+	/* Up to 64 levels and the stopping subtree: one more than a proof. */
+	struct fx_mrange sub[FX_MERKLE_MAX_PROOF + 1];
+	int count = fx_merkle_consistency_ranges(m, n, sub);
+
+	*len = 0;
+	if (count < 0)
 		return -1;
-	fill_reversed(leaves, sub, count, proof);
-	*len = count;
+	fill_reversed(leaves, sub, (size_t)count, proof);
+	*len = (size_t)count;
 	return 0;
 }
 

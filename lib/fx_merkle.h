@@ -40,6 +40,25 @@ void fx_merkle_acc_init(struct fx_merkle_acc *acc);
 void fx_merkle_acc_append(struct fx_merkle_acc *acc, const fx_mhash leaf);
 void fx_merkle_acc_root(const struct fx_merkle_acc *acc, fx_mhash out);
 
+/* A subtree: the leaves [lo, hi). */
+struct fx_mrange {
+	uint64_t lo, hi;
+};
+
+/* Where RFC 9162 splits a tree of n >= 2 leaves: the largest power of two below n. */
+uint64_t fx_merkle_split(uint64_t n);
+
+/*
+ * The subtrees whose roots make up the inclusion proof of leaf m in the
+ * tree of n leaves, from the root down (a proof lists them from the leaves
+ * up). Returns their count, or -1 when m >= n.
+ */
+int fx_merkle_inclusion_ranges(uint64_t m, uint64_t n,
+			       struct fx_mrange sub[FX_MERKLE_MAX_PROOF]);
+/* The same for the consistency proof from m to n leaves; -1 unless 0 < m <= n. */
+int fx_merkle_consistency_ranges(uint64_t m, uint64_t n,
+				 struct fx_mrange sub[FX_MERKLE_MAX_PROOF + 1]);
+
 /*
  * Inclusion proof (RFC 9162 2.1.3.1) of leaf index m in the tree of the
  * first n leaves. Writes the hashes to proof and their count to *len.

@@ -41,16 +41,6 @@ static int read_leaves(struct tree *t, uint64_t from, uint64_t n, fx_mhash *out)
 	return fx_case_leaf_range(t->c, from, n, out);
 }
 
-/* Largest power of two strictly below n (n >= 2). */
-static uint64_t split(uint64_t n)
-{
-	uint64_t k = 1;
-
-	while (k < n - k)
-		k <<= 1;
-	return k;
-}
-
 int tree_build(struct tree *t, const uint8_t *tiles, uint64_t n)
 {
 	uint64_t j, k, want = t->size / TREE_BLOCK, from, count;
@@ -103,7 +93,7 @@ static int range_root(struct tree *t, uint64_t lo, uint64_t hi, fx_mhash out)
 		fx_merkle_root(t->cache + (lo - blk * TREE_BLOCK), n, out);
 		return 0;
 	}
-	k = split(n);
+	k = fx_merkle_split(n);
 	if (range_root(t, lo, lo + k, l) < 0 || range_root(t, lo + k, hi, r) < 0)
 		return -1;
 	fx_merkle_node_hash(l, r, out);
@@ -122,11 +112,7 @@ int tree_root(struct tree *t, uint64_t size, fx_mhash root)
 	return range_root(t, 0, size, root);
 }
 
-struct range {
-	uint64_t lo, hi;
-};
-
-static int fill(struct tree *t, const struct range *sub, size_t count, fx_mhash *proof)
+static int fill(struct tree *t, const struct fx_mrange *sub, size_t count, fx_mhash *proof)
 {
 	size_t i;
 
@@ -136,73 +122,36 @@ static int fill(struct tree *t, const struct range *sub, size_t count, fx_mhash 
 	return 0;
 }
 
-/* The walk of fx_merkle_inclusion_proof(), over blocks. */
+/* fx_merkle_inclusion_proof() over blocks. */
 int tree_inclusion(struct tree *t, uint64_t m, uint64_t n, fx_mhash proof[FX_MERKLE_MAX_PROOF],
 		   size_t *len)
 {
-	struct range sub[FX_MERKLE_MAX_PROOF];
-	uint64_t lo = 0, size = n, k;
-	size_t count = 0;
+	struct fx_mrange sub[FX_MERKLE_MAX_PROOF];
+	int count;
 
 	*len = 0;
-	if (m >= n || n > t->size)
+	if (n > t->size || (count = fx_merkle_inclusion_ranges(m, n, sub)) < 0)
 		return fx_error("entry %llu is not in a tree of %llu entries",
 				(unsigned long long)m, (unsigned long long)n);
-	while (size > 1) {
-		k = split(size);
-		if (m - lo < k) {
-			sub[count].lo = lo + k;
-			sub[count].hi = lo + size;
-			size = k;
-		} else {
-			sub[count].lo = lo;
-			sub[count].hi = lo + k;
-			lo += k;
-			size -= k;
-		}
-		count++;
-	}
-	if (fill(t, sub, count, proof) < 0)
+	if (fill(t, sub, (size_t)count, proof) < 0)
 		return -1;
-	*len = count;
+	*len = (size_t)count;
 	return 0;
 }
 
-/* The walk of fx_merkle_consistency_proof(), over blocks. */
+/* fx_merkle_consistency_proof() over blocks. */
 int tree_consistency(struct tree *t, uint64_t m, uint64_t n,
 		     fx_mhash proof[FX_MERKLE_MAX_PROOF], size_t *len)
 {
-	struct range sub[FX_MERKLE_MAX_PROOF + 1];
-	uint64_t lo = 0, size = n, k;
-	size_t count = 0;
-	int whole = 1;
+	struct fx_mrange sub[FX_MERKLE_MAX_PROOF + 1];
+	int count;
 
 	*len = 0;
-	if (m == 0 || m > n || n > t->size)
+	if (n > t->size || (count = fx_merkle_consistency_ranges(m, n, sub)) < 0)
 		return fx_error("no consistency proof from %llu to %llu entries",
 				(unsigned long long)m, (unsigned long long)n);
-	while (lo + size > m) {
-		k = split(size);
-		if (m - lo <= k) {
-			sub[count].lo = lo + k;
-			sub[count].hi = lo + size;
-			size = k;
-		} else {
-			sub[count].lo = lo;
-			sub[count].hi = lo + k;
-			lo += k;
-			size -= k;
-			whole = 0;
-		}
-		count++;
-	}
-	if (!whole) {
-		sub[count].lo = lo;
-		sub[count].hi = lo + size;
-		count++;
-	}
-	if (count > FX_MERKLE_MAX_PROOF || fill(t, sub, count, proof) < 0)
+	if (fill(t, sub, (size_t)count, proof) < 0)
 		return -1;
-	*len = count;
+	*len = (size_t)count;
 	return 0;
 }
