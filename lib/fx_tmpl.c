@@ -269,8 +269,20 @@ void fx_tmpl_escape(struct fx_buf *out, const char *s, size_t n)
 static const json_t *lookup_key(const json_t *v, const char *key, size_t n)
 {
 	char buf[256];
+	size_t i, k = 0;
 
-	if (!json_is_object(v) || n >= sizeof(buf))
+	if (n >= sizeof(buf))
+		return NULL;
+	if (json_is_array(v)) {
+		/* items.0: an element by its position from 0 */
+		for (i = 0; i < n; i++) {
+			if (key[i] < '0' || key[i] > '9' || i > 8)
+				return NULL;
+			k = k * 10 + (size_t)(key[i] - '0');
+		}
+		return n ? json_array_get(v, k) : NULL;
+	}
+	if (!json_is_object(v))
 		return NULL;
 	memcpy(buf, key, n);
 	buf[n] = '\0';

@@ -6,6 +6,8 @@
  *   {{{name}}}        the value as it is; {{& name}} likewise
  *   {{a.b.c}}         a dotted name: a is looked up from the innermost
  *                     context outwards, then b and c inside it
+ *   {{list.0}}        an array element by its position, from 0 ({{#list.0}}
+ *                     is the usual test for a list that is not empty)
  *   {{.}}             the current context
  *   {{#name}}…{{/name}}  a section: skipped when the value is false, null,
  *                     0, "" or an empty array; repeated for each element of
