@@ -91,9 +91,12 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		sub[subc++] = argv[i];
 	sub[subc] = NULL;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets the '+' ordering of the first parse. */
+	optind = 0;
 	while (optind < subc) {
 		while ((ch = getopt_long(subc, sub, "-hVqC:", longopts, NULL)) != -1) {
+			if (optind == 0)
+				break;
 			switch (ch) {
 			case 1:
 				args[nargs++] = optarg;

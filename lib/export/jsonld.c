@@ -310,7 +310,10 @@ static int on_record(const char *line, int64_t entry, int64_t withdrawn, void *c
 		n = node(fx_xstrdup(nid), "observable:DigitalAccount");
 		f = facet(l, nid, "observable:AccountFacet");
 		set_str(f, "observable:accountIdentifier", json_object_get(d, "name"));
-		set_str(f, "observable:accountType", json_object_get(d, "type"));
+		/* Android's account types are not in UCO's AccountTypeVocab: said in words. */
+		if (str(d, "type"))
+			json_object_set_new(n, "core:description",
+					    json_pack("s+", "Android account of type ", str(d, "type")));
 		json_array_append_new(facets, f);
 		free(nid);
 	} else if (strcmp(type, "wifi") == 0) {
@@ -430,7 +433,7 @@ static int on_entry(const json_t *e, void *ctx)
 			    json_pack("s+", "custody entry ", key));
 	set_time(n, "action:startTime", json_object_get(e, "at"));
 	set_time(n, "action:endTime", json_object_get(e, "at"));
-	json_object_set_new(n, "action:actionStatus", json_string("Complete"));
+	json_object_set_new(n, "action:actionStatus", json_string("Complete/Finish"));
 	if (str(e, "who")) {
 		who = shared(l, "person", str(e, "who"), make_person);
 		json_object_set_new(n, "action:performer", ref(who));

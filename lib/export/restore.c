@@ -75,16 +75,11 @@ static char *app_target(const char *path, char **pkg)
 	*pkg = NULL;
 	if ((p = strstr(path, "data/data/")) && (p == path || p[-1] == '/')) {
 		p += 10;
-	} else if ((p = strstr(path, "data/user/")) && (p == path || p[-1] == '/')) {
-		p += 10;
-		p += strspn(p, "0123456789");
-		if (*p++ != '/')
-			return NULL;
-	} else if ((p = strstr(path, "data/user_de/")) && (p == path || p[-1] == '/')) {
-		p += 13;
-		p += strspn(p, "0123456789");
-		if (*p++ != '/')
-			return NULL;
+	} else if ((p = strstr(path, "data/user/0/")) && (p == path || p[-1] == '/')) {
+		/* the owner's data; other users' are not restored into an emulator's one user */
+		p += 12;
+	} else if ((p = strstr(path, "data/user_de/0/")) && (p == path || p[-1] == '/')) {
+		p += 15;
 		de = 1;
 	} else {
 		return NULL;
@@ -228,7 +223,12 @@ int fx_export_restore_script(struct fx_case *c, const char *device, FILE *out)
 		free(target);
 	}
 	fx_time_now(now);
-	q = shq(fx_case_dir(c));
+	{
+		char *abs = realpath(fx_case_dir(c), NULL);
+
+		q = shq(abs ? abs : fx_case_dir(c));
+		free(abs);
+	}
 	fprintf(out,
 		"#!/bin/sh\n"
 		"# Made by fx-export restore-script %s at %s, from case %s%s%s.\n"

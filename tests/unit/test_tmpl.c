@@ -59,6 +59,8 @@ FX_TEST(test_tmpl_variables_are_escaped)
 FX_TEST(test_tmpl_dotted_names_and_context)
 {
 	CHECK_RENDER("{{a.b.c}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "deep");
+	CHECK_RENDER("{{#l.0}}has {{l.1.v}}{{/l.0}}{{^e.0}} none{{/e.0}}",
+		     "{\"l\":[{\"v\":1},{\"v\":2}],\"e\":[]}", "has 2 none");
 	CHECK_RENDER("{{a.x.c}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "");
 	/* A name not in the inner context is found outside it. */
 	CHECK_RENDER("{{#inner}}{{outer}}-{{v}}{{/inner}}",
