@@ -218,10 +218,10 @@ dir_bag() {
 	mkdir fakebin
 	cat >fakebin/fx-sign <<-EOF
 	#!/bin/sh
-	# A stand-in for fx-sign: "sign --detached FILE --out OUT", "timestamp FILE --out OUT".
+	# A stand-in for fx-sign: "sign FILE --out OUT", "timestamp FILE --out OUT".
 	case "\$1" in
-	sign) exec openssl cms -sign -binary -in "\$3" -signer $PWD/keys/signer.pem \
-		-inkey $PWD/keys/signer.key -outform DER -out "\$5" ;;
+	sign) exec openssl cms -sign -binary -in "\$2" -signer $PWD/keys/signer.pem \
+		-inkey $PWD/keys/signer.key -outform DER -out "\$4" ;;
 	timestamp) openssl ts -query -data "\$2" -sha256 -cert -out "\$4.tsq" 2>/dev/null &&
 		openssl ts -reply -queryfile "\$4.tsq" -config $PWD/keys/ts.cnf -out "\$4" 2>/dev/null;
 		r=\$?; rm -f "\$4.tsq"; exit \$r ;;

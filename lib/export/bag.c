@@ -661,13 +661,13 @@ static json_t *sign(const char *prog, const char *path, char **cms, char **tsr)
 
 	*cms = fx_xasprintf("%s.p7s", path);
 	*tsr = fx_xasprintf("%s.tsr", path);
+	/* "fx-sign sign FILE --out FILE.p7s": a detached CMS signature (DER) */
 	argv[0] = prog;
 	argv[1] = "sign";
-	argv[2] = "--detached";
-	argv[3] = path;
-	argv[4] = "--out";
-	argv[5] = *cms;
-	argv[6] = NULL;
+	argv[2] = path;
+	argv[3] = "--out";
+	argv[4] = *cms;
+	argv[5] = NULL;
 	rc = run(argv);
 	if (rc == 127)
 		return json_pack("{s:b,s:s}", "signed", 0, "why",
