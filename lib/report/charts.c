@@ -214,42 +214,48 @@ static int cmp_node(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static struct gnode *node_of(struct gnode *ns, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(ns[i].name, name) == 0)
-			return &ns[i];
-	return NULL;
-}
-
 #define MAX_NODES 40
 
+/*
+ * The busiest nodes on a circle, the edges between them. Weights are
+ * summed in a hash (jansson's object) first: a case has thousands of
+ * numbers, of which only the busiest are drawn.
+ */
 static void draw_graph(cairo_t *cr, double w, double h, const json_t *edges, const char *title)
 {
-	size_t ne = json_array_size(edges), n = 0, i, shown;
-	struct gnode *ns = fx_xcalloc(2 * ne + 1, sizeof(*ns)), *a, *b;
+	json_t *weight = json_object(), *kinds = json_object(), *pos = json_object(), *v;
 	double cx = w / 2, cy = h / 2 + 10, rad = (h < w ? h : w) / 2 - 90, maxw = 1, ang;
+	size_t n, i = 0, shown;
+	struct gnode *ns, *a, *b;
 	const json_t *e;
+	const char *key;
 	int k;
 
 	background(cr, w, h, title);
 	json_array_foreach(edges, i, e) {
-		const char *names[2] = { json_string_value(json_object_get(e, "a")),
-					 json_string_value(json_object_get(e, "b")) };
-		const char *kinds[2] = { json_string_value(json_object_get(e, "ka")),
-					 json_string_value(json_object_get(e, "kb")) };
+		json_int_t cnt = json_integer_value(json_object_get(e, "n"));
 
 		for (k = 0; k < 2; k++) {
-			a = node_of(ns, n, names[k]);
-			if (!a) {
-				a = &ns[n++];
-				a->name = names[k];
-				a->kind = kinds[k] ? kinds[k] : "";
-			}
-			a->weight += (double)json_integer_value(json_object_get(e, "n"));
+			const char *name = json_string_value(json_object_get(e, k ? "b" : "a"));
+			const char *kind = json_string_value(json_object_get(e, k ? "kb" : "ka"));
+
+			v = json_object_get(weight, name);
+			json_object_set_new(weight, name,
+					    json_integer((v ? json_integer_value(v) : 0) + cnt));
+			if (!json_object_get(kinds, name))
+				json_object_set_new(kinds, name, json_string(kind ? kind : ""));
 		}
+		if ((double)cnt > maxw)
+			maxw = (double)cnt;
+	}
+	n = json_object_size(weight);
+	ns = fx_xcalloc(n ? n : 1, sizeof(*ns));
+	i = 0;
+	json_object_foreach(weight, key, v) {
+		ns[i].name = key;
+		ns[i].kind = json_string_value(json_object_get(kinds, key));
+		ns[i].weight = (double)json_integer_value(v);
+		i++;
 	}
 	qsort(ns, n, sizeof(*ns), cmp_node);
 	shown = n < MAX_NODES ? n : MAX_NODES;
@@ -257,16 +263,17 @@ static void draw_graph(cairo_t *cr, double w, double h, const json_t *edges, con
 		ang = 2 * M_PI * (double)i / (double)shown - M_PI / 2;
 		ns[i].x = cx + rad * cos(ang);
 		ns[i].y = cy + rad * sin(ang);
+		json_object_set_new(pos, ns[i].name, json_integer((json_int_t)i));
 	}
-	json_array_foreach(edges, i, e)
-		if ((double)json_integer_value(json_object_get(e, "n")) > maxw)
-			maxw = (double)json_integer_value(json_object_get(e, "n"));
 	cairo_set_source_rgba(cr, 0.4, 0.4, 0.5, 0.6);
 	json_array_foreach(edges, i, e) {
-		a = node_of(ns, shown, json_string_value(json_object_get(e, "a")));
-		b = node_of(ns, shown, json_string_value(json_object_get(e, "b")));
-		if (!a || !b)
+		json_t *pa = json_object_get(pos, json_string_value(json_object_get(e, "a")));
+		json_t *pb = json_object_get(pos, json_string_value(json_object_get(e, "b")));
+
+		if (!pa || !pb)
 			continue;
+		a = &ns[json_integer_value(pa)];
+		b = &ns[json_integer_value(pb)];
 		cairo_set_line_width(cr, 0.8 + 3 * log1p((double)json_integer_value(
 					     json_object_get(e, "n"))) / log1p(maxw));
 		cairo_move_to(cr, a->x, a->y);
@@ -291,6 +298,9 @@ static void draw_graph(cairo_t *cr, double w, double h, const json_t *edges, con
 		text(cr, w - 12, h - 24, more, 10, 2);
 	}
 	free(ns);
+	json_decref(weight);
+	json_decref(kinds);
+	json_decref(pos);
 }
 
 int fx_chart_graph(const json_t *edges, const char *base, const char *title)

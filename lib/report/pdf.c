@@ -43,20 +43,43 @@ struct fx_report_pdf {
 	unsigned page;
 	int open;   /* a page has something on it */
 	int failed;
+	/* parsed once: a font description per size and weight used */
+	PangoFontDescription *fonts[8][2];
+	double sizes[8];
+	int nsizes;
+	PangoLayout *cells[MAX_COLS]; /* one per table column, measured then drawn */
 };
 
 /* ---- pages ---- */
 
 static void set_font(struct fx_report_pdf *p, PangoLayout *l, double size, int bold)
 {
-	PangoFontDescription *fd = pango_font_description_from_string(FONT);
+	PangoFontDescription *fd;
+	int i;
 
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	if (bold)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	(void)p;
+	for (i = 0; i < p->nsizes && p->sizes[i] != size; i++)
+		;
+	if (i == p->nsizes) {
+		if (i == 8)
+			i = 7; /* more sizes than the templates use: reuse the last slot */
+		else
+			p->nsizes++;
+		p->sizes[i] = size;
+		if (p->fonts[i][0])
+			pango_font_description_free(p->fonts[i][0]);
+		if (p->fonts[i][1])
+			pango_font_description_free(p->fonts[i][1]);
+		p->fonts[i][0] = pango_font_description_from_string(FONT);
+		pango_font_description_set_absolute_size(p->fonts[i][0], size * PANGO_SCALE);
+		p->fonts[i][1] = pango_font_description_copy(p->fonts[i][0]);
+		pango_font_description_set_weight(p->fonts[i][1], PANGO_WEIGHT_BOLD);
+	}
+	fd = p->fonts[i][bold ? 1 : 0];
+	/* Setting the same description again would throw away the layout's work. */
+	if (pango_layout_get_font_description(l) != fd &&
+	    !(pango_layout_get_font_description(l) &&
+	      pango_font_description_equal(pango_layout_get_font_description(l), fd)))
+		pango_layout_set_font_description(l, fd);
 }
 
 static void end_page(struct fx_report_pdf *p)
@@ -126,12 +149,21 @@ struct fx_report_pdf *fx_report_pdf_open(const char *out, const char *footer,
 
 int fx_report_pdf_close(struct fx_report_pdf *p, unsigned *pages)
 {
-	int ret = p->failed ? -1 : 0;
+	int ret = p->failed ? -1 : 0, i;
 
 	end_page(p);
 	if (pages)
 		*pages = p->page;
 	g_object_unref(p->l);
+	for (i = 0; i < MAX_COLS; i++)
+		if (p->cells[i])
+			g_object_unref(p->cells[i]);
+	for (i = 0; i < 8; i++) {
+		if (p->fonts[i][0])
+			pango_font_description_free(p->fonts[i][0]);
+		if (p->fonts[i][1])
+			pango_font_description_free(p->fonts[i][1]);
+	}
 	cairo_destroy(p->cr);
 	cairo_surface_finish(p->s);
 	if (cairo_surface_status(p->s) != CAIRO_STATUS_SUCCESS)
@@ -234,8 +266,19 @@ static void add(struct fx_buf *b, const char *s)
 	fx_buf_add(b, s, strlen(s));
 }
 
-/* Inline markup of n and what follows it inside; blocks inside cells become lines. */
+/*
+ * Inline markup of n and what follows it inside; blocks inside cells become
+ * lines, but a list in a cell runs on, its items set apart by " · ", so
+ * that a record's fields do not take a line each.
+ */
+static void inline_markup_in(const xmlNode *n, struct fx_buf *b, int pre, int cell);
+
 static void inline_markup(const xmlNode *n, struct fx_buf *b, int pre)
+{
+	inline_markup_in(n, b, pre, 0);
+}
+
+static void inline_markup_in(const xmlNode *n, struct fx_buf *b, int pre, int cell)
 {
 	const char *open = NULL, *close = NULL;
 	const xmlNode *k;
@@ -282,14 +325,19 @@ static void inline_markup(const xmlNode *n, struct fx_buf *b, int pre)
 		open = is_el(n, "sub") ? "<sub>" : "<sup>";
 		close = is_el(n, "sub") ? "</sub>" : "</sup>";
 	}
-	if (!is_inline(n) && b->len && b->data[b->len - 1] != '\n')
-		add(b, "\n");
-	if (is_el(n, "li"))
-		add(b, "• ");
+	if (cell && (is_el(n, "ul") || is_el(n, "ol") || is_el(n, "li"))) {
+		if (is_el(n, "li") && b->len && b->data[b->len - 1] != '\n')
+			add(b, is_el(n->prev ? n->prev : n, "li") && n->prev ? " · " : "\n");
+	} else {
+		if (!is_inline(n) && b->len && b->data[b->len - 1] != '\n')
+			add(b, "\n");
+		if (is_el(n, "li"))
+			add(b, "• ");
+	}
 	if (open)
 		add(b, open);
 	for (k = n->children; k; k = k->next)
-		inline_markup(k, b, pre || is_el(n, "pre"));
+		inline_markup_in(k, b, pre || is_el(n, "pre"), cell);
 	if (close)
 		add(b, close);
 }
@@ -465,7 +513,7 @@ static void cell_of(const xmlNode *td, struct tcell *c)
 	int depth = 0;
 
 	for (k = td->children; k; k = k->next)
-		inline_markup(k, &b, 0);
+		inline_markup_in(k, &b, 0, 1);
 	trim(&b);
 	c->markup = b.data ? b.data : fx_xstrdup("");
 	c->bold = is_el(td, "th");
@@ -525,15 +573,23 @@ static void rows_of(const xmlNode *n, struct trow **rows, size_t *nr, size_t *ca
 	}
 }
 
-static double cell_height(struct fx_report_pdf *p, const struct tcell *c, double w)
+/* Lays out a cell in the column's layout, which draw_row() then shows as it is. */
+static double cell_height(struct fx_report_pdf *p, const struct tcell *c, double w, int col,
+			  int head)
 {
+	PangoLayout *l;
 	int lw, lh;
 	double h = 0;
 
-	set_font(p, p->l, 8, c->bold);
-	pango_layout_set_width(p->l, (int)((w - 6) * PANGO_SCALE));
-	pango_layout_set_markup(p->l, c->markup, -1);
-	pango_layout_get_pixel_size(p->l, &lw, &lh);
+	if (!p->cells[col]) {
+		p->cells[col] = pango_cairo_create_layout(p->cr);
+		pango_layout_set_wrap(p->cells[col], PANGO_WRAP_WORD_CHAR);
+	}
+	l = p->cells[col];
+	set_font(p, l, 8, c->bold || head);
+	pango_layout_set_width(l, (int)((w - 6) * PANGO_SCALE));
+	pango_layout_set_markup(l, c->markup, -1);
+	pango_layout_get_pixel_size(l, &lw, &lh);
 	if (*c->markup)
 		h = lh;
 	if (c->img)
@@ -550,7 +606,7 @@ static double row_height(struct fx_report_pdf *p, const struct trow *r, const do
 	for (i = 0; i < r->n && col < ncols; i++) {
 		for (w = 0, k = 0; k < r->c[i].span && col + k < ncols; k++)
 			w += cw[col + k];
-		ch = cell_height(p, &r->c[i], w);
+		ch = cell_height(p, &r->c[i], w, col, r->head);
 		h = ch > h ? ch : h;
 		col += r->c[i].span;
 	}
@@ -581,16 +637,16 @@ static void draw_row(struct fx_report_pdf *p, const struct trow *r, const double
 		if (*r->c[i].markup) {
 			int lw, lh;
 
-			set_font(p, p->l, 8, r->c[i].bold || r->head);
-			pango_layout_set_width(p->l, (int)((w - 6) * PANGO_SCALE));
-			pango_layout_set_markup(p->l, r->c[i].markup, -1);
-			pango_layout_get_pixel_size(p->l, &lw, &lh);
+			/* row_height() has just laid this cell out in its column's layout. */
+			pango_layout_get_pixel_size(p->cells[col], &lw, &lh);
 			cairo_save(p->cr);
-			cairo_rectangle(p->cr, x, p->y, w, h);
-			cairo_clip(p->cr);
+			if (lh > h - 3) {
+				cairo_rectangle(p->cr, x, p->y, w, h);
+				cairo_clip(p->cr);
+			}
 			cairo_set_source_rgb(p->cr, 0, 0, 0);
 			cairo_move_to(p->cr, x + 3, ty);
-			pango_cairo_show_layout(p->cr, p->l);
+			pango_cairo_show_layout(p->cr, p->cells[col]);
 			cairo_restore(p->cr);
 			ty += lh;
 		}
@@ -666,6 +722,8 @@ static void table(struct fx_report_pdf *p, const xmlNode *n)
 			end_page(p);
 			for (k = 0; k < i && rows[k].head && !rows[i].head; k++)
 				draw_row(p, &rows[k], cw, ncols, row_height(p, &rows[k], cw, ncols));
+			/* The columns' layouts now hold the header: lay the row out again. */
+			h = row_height(p, &rows[i], cw, ncols);
 		}
 		draw_row(p, &rows[i], cw, ncols, h);
 	}

@@ -79,8 +79,23 @@ static int put_file(struct rep *r, const char *rel, const void *buf, size_t len)
 	*slash = '\0';
 	ret = fx_mkdirs(path, 0755);
 	*slash = '/';
-	if (ret == 0)
-		ret = fx_write_file_atomic(path, buf, len, 0644);
+	/*
+	 * No fsync here: the files are stored in the case next, and the change
+	 * that stores them makes the store durable before it commits.
+	 */
+	if (ret == 0) {
+		FILE *f = fopen(path, "w");
+		int bad = !f;
+
+		if (f) {
+			bad = len && fwrite(buf, 1, len, f) != len;
+			bad |= fclose(f) != 0;
+		}
+		if (bad) {
+			ret = fx_error_errno("cannot write '%s'", path);
+			unlink(path);
+		}
+	}
 	free(path);
 	if (ret == 0)
 		json_array_append_new(r->written, json_string(rel));
