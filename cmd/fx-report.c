@@ -212,6 +212,7 @@ int main(int argc, char **argv)
 	}
 	fx_case_free(c);
 done:
+	fx_report_cleanup();
 	json_decref(fields);
 	json_decref(images);
 	free(sub);

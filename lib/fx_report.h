@@ -51,6 +51,13 @@ char *fx_report_tmpl_dir(const char *dir);
  */
 int fx_report_kml(struct fx_case *c, FILE *out, unsigned long *n);
 
+/*
+ * Frees what cairo, pango and fontconfig keep for the life of the process
+ * (font maps, caches), so that a leak checker sees only fx's own memory.
+ * Call it once, last; no report can be drawn after it.
+ */
+void fx_report_cleanup(void);
+
 /* ---- lib/report internals shared with the tests ---- */
 
 /*

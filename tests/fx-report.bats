@@ -47,8 +47,9 @@ report_dir() {
 	pages=$(pdfinfo "$dir/report.pdf" | awk '/^Pages:/ { print $2 }')
 	[ "$(grep -cE '第 ?[0-9]+ ?页' text.txt)" -eq "$pages" ]
 	grep -qE "第 ?$pages ?页" text.txt
-	# Every item's hash is in the PDF (long hashes wrap: compare without white space).
-	tr -d ' \n' <text.txt >flat.txt
+	# Every item's hash is in the PDF (in drawing order, so that a hash
+	# wrapped in its cell comes out whole without the line breaks).
+	pdftotext -raw "$dir/report.pdf" - | tr -d ' \n' >flat.txt
 	for h in $(fx-case -C case list --type file | jq -r .data.sha256); do
 		grep -qF "$h" flat.txt || fail "the PDF lacks the hash $h"
 	done

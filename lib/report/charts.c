@@ -12,10 +12,12 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
+#include <fontconfig/fontconfig.h>
 #include <allheaders.h>
 
 #include "fx_err.h"
 #include "fx_time.h"
+#include "fx_report.h"
 #include "report_int.h"
 #include "fx_banned.h"
 
@@ -409,4 +411,11 @@ int fx_report_thumb(const char *src, const char *dst, int px)
 	pixDestroy(&pix);
 	setMsgSeverity(old);
 	return ret;
+}
+
+void fx_report_cleanup(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

@@ -347,6 +347,10 @@ static void trim(struct fx_buf *b)
 {
 	size_t s = 0;
 
+	if (!b->data) {
+		fx_buf_add(b, "", 0);
+		return;
+	}
 	while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n'))
 		b->len--;
 	while (s < b->len && (b->data[s] == ' ' || b->data[s] == '\n'))

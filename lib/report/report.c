@@ -909,7 +909,7 @@ static int make_pdf(struct rep *r, const char *index_html, size_t len, unsigned 
 	const char *label = strcmp(r->o->lang, "zh-CN") == 0 ? "第 %u 页" : "Page %u";
 	struct fx_report_pdf *p;
 	char *footer;
-	json_t *t, *pg;
+	json_t *t;
 	size_t i, k, n;
 	int ret = 0;
 
@@ -930,8 +930,6 @@ static int make_pdf(struct rep *r, const char *index_html, size_t len, unsigned 
 			rel = fx_xasprintf("records/%s-%zu.html", safe, k);
 			path = fx_path_join(r->dir, rel);
 			html = fx_read_file(path, &len, 0);
-			pg = NULL;
-			(void)pg;
 			if (!html)
 				ret = -1;
 			else
@@ -980,7 +978,10 @@ static int store(struct rep *r, unsigned pdf_pages, json_t **report)
 		rel = str(f, "path");
 		if (strcmp(rel, "report.pdf") == 0 || (!main_sha && strcmp(rel, "index.html") == 0))
 			main_sha = str(f, "sha256");
-		fx_case_note_output(r->c, json_pack("{s:s,s:s}", "path", rel, "sha256", str(f, "sha256")));
+		json_t *o = json_pack("{s:s,s:s}", "path", rel, "sha256", str(f, "sha256"));
+
+		fx_case_note_output(r->c, o);
+		json_decref(o);
 	}
 	rec = fx_record_new("report", fx_case_id(r->c), fx_progname());
 	fx_time_now(now);
@@ -1101,6 +1102,5 @@ out:
 	free(r.tdir);
 	free(r.name);
 	free(r.dir);
-	(void)errno;
 	return ret;
 }
