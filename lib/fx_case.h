@@ -217,6 +217,24 @@ json_t *fx_case_info(struct fx_case *c);
 int fx_case_log(struct fx_case *c, uint64_t from,
 		int (*fn)(const json_t *entry, void *ctx), void *ctx);
 
+/*
+ * Calls fn with every record, live and withdrawn, in the order they were
+ * added: its stored line (borrowed), the custody entry that added it, and
+ * the one that withdrew it (-1: live). Stops when fn returns non-zero.
+ * Returns 0, fn's value, or -1 (reported).
+ */
+int fx_case_each_record(struct fx_case *c,
+			int (*fn)(const char *line, int64_t entry, int64_t withdrawn, void *ctx),
+			void *ctx);
+
+/*
+ * Calls fn with every object the custody log names, in the order stored:
+ * its hash, size and entry. Returns 0, fn's value, or -1 (reported).
+ */
+int fx_case_each_object(struct fx_case *c,
+			int (*fn)(const char *hex, uint64_t size, int64_t entry, void *ctx),
+			void *ctx);
+
 /* The custody tree head: size and root. Returns 0 or -1. */
 int fx_case_head(struct fx_case *c, uint64_t *size, fx_mhash root);
 
@@ -240,6 +258,40 @@ int fx_case_leaf_range(struct fx_case *c, uint64_t from, uint64_t n, fx_mhash *o
  * is broken, -1 when the check could not run.
  */
 int fx_case_verify(struct fx_case *c, int quiet, json_t **result);
+
+/* ---- continuing another case (fx-export import) ---- */
+
+/*
+ * Creates an empty case in dir (which must not exist, or be empty) with
+ * the id case_id and no custody entry, and opens a transaction in which
+ * the other case's log, objects and records are appended exactly as they
+ * were, with fx_case_import_entry(), _object() and _record(), in their
+ * order. fx_case_import_end() commits them; the caller then records the
+ * import as a change of its own. Returns the case or NULL after reporting.
+ */
+struct fx_case *fx_case_import_begin(const char *dir, const char *case_id,
+				     const struct fx_actor *who);
+
+/*
+ * Appends a custody entry as the other case logged it (borrowed; with its
+ * "hash" and "leaf", which must be those of its canonical form) and chains
+ * it to the one before. Returns 0 or -1 (reported).
+ */
+int fx_case_import_entry(struct fx_case *c, const json_t *entry);
+
+/* Lists an object (already put into the store) as stored by entry. */
+int fx_case_import_object(struct fx_case *c, const char *hex, uint64_t size, int64_t entry);
+
+/*
+ * Stores a record line as added by entry, withdrawn by the entry
+ * withdrawn (-1: live). The line is checked as fx_case_add_record()
+ * checks it; its id must be right. Returns 0 or -1 (reported, with where).
+ */
+int fx_case_import_record(struct fx_case *c, const char *line, size_t len, int64_t entry,
+			  int64_t withdrawn, const char *where);
+
+/* Commits what was imported (the head checked against the entries). Returns 0 or -1. */
+int fx_case_import_end(struct fx_case *c);
 
 /* The examiner acting, for custody. Caller frees. */
 char *fx_examiner(void);

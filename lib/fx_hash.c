@@ -23,6 +23,8 @@ static const EVP_MD *md_of(enum fx_hash_algo algo)
 		return EVP_sha1();
 	case FX_HASH_MD5:
 		return EVP_md5();
+	case FX_HASH_SHA512:
+		return EVP_sha512();
 	case FX_HASH_SHA256:
 	default:
 		return EVP_sha256();
@@ -66,6 +68,8 @@ const char *fx_hash_name(enum fx_hash_algo algo)
 		return "sha1";
 	case FX_HASH_MD5:
 		return "md5";
+	case FX_HASH_SHA512:
+		return "sha512";
 	case FX_HASH_SHA256:
 	default:
 		return "sha256";

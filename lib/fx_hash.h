@@ -1,6 +1,7 @@
 /*
  * fx_hash.h - streaming digests over OpenSSL EVP: SHA-256 for evidence,
- * MD5 and SHA-1 only for legacy forms that still ask for them.
+ * SHA-512 for BagIt manifests, MD5 and SHA-1 only for legacy forms that
+ * still ask for them.
  */
 #ifndef FX_HASH_H
 #define FX_HASH_H
@@ -11,7 +12,7 @@
 #define FX_SHA256_LEN 32
 #define FX_SHA256_HEX 65 /* 64 hex digits and a NUL */
 
-enum fx_hash_algo { FX_HASH_SHA256, FX_HASH_SHA1, FX_HASH_MD5 };
+enum fx_hash_algo { FX_HASH_SHA256, FX_HASH_SHA1, FX_HASH_MD5, FX_HASH_SHA512 };
 
 /* An incremental digest; _new/_free pair. */
 struct fx_hash;

@@ -417,6 +417,19 @@ static const struct fx_field note_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field report_fields[] = {
+	{ "form", FX_F_STRING, 1, "the form filled: case, collection, analysis, appraisal, transcript, …" },
+	{ "lang", FX_F_STRING, 1, "its language: zh-CN or en" },
+	{ "formats", FX_F_ARRAY, 1, "what was rendered: html, pdf" },
+	{ "dir", FX_F_STRING, 1, "its folder under reports/" },
+	{ "files", FX_F_ARRAY, 1, "every file of it: path in the folder, sha256 (stored object), size" },
+	{ "sha256", FX_F_SHA256, 0, "the main document (report.pdf, else index.html), for fx-sign" },
+	{ "records", FX_F_INT, 0, "records shown" },
+	{ "pages", FX_F_INT, 0, "pages of the PDF" },
+	{ "fields", FX_F_OBJECT, 0, "form fields given on the command line" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_field verification_fields[] = {
 	{ "ok", FX_F_BOOL, 1, "true when nothing is broken" },
 	{ "entries", FX_F_INT, 1, "custody entries checked" },
@@ -572,6 +585,7 @@ static const struct fx_type types[] = {
 	{ "mms", "an MMS message", mms_fields },
 	{ "note", "an examiner's note", note_fields },
 	{ "photo", "a photo or video and what it says about itself (EXIF, …)", photo_fields },
+	{ "report", "a rendered report (fx-report), stored in the case", report_fields },
 	{ "search", "a search typed in a browser", search_fields },
 	{ "setting", "a device setting (the lock screen's, …)", setting_fields },
 	{ "signature", "a party's detached CMS signature (CAdES-BES)", signature_fields },

@@ -7,6 +7,9 @@
 #   BENCH_ENTRIES  custody entries for the checkpoint and proofs (default 1000000)
 #   BENCH_SHM      where that log is built (default /dev/shm)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
+#   BENCH_REPORT_RECORDS  records in the case fx-report renders (default 100000)
+#   BENCH_BAG_MB   size of the case fx-export seals (default 2048)
+#   BENCH_ONLY     the sections to run, of: add walker android sign report bag (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,6 +20,7 @@ TAR_MB=${BENCH_TAR_MB:-1024}
 TMP=$(mktemp -d "${BENCH_TMP:-/tmp}/fx-bench.XXXXXX")
 trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 export FX_EXAMINER=bench
+export FX_DATADIR=${FX_DATADIR:-$ROOT/share}
 
 # measure NAME CMD...: best wall time of $RUNS runs; sets WALL, RSS_MB, CPU.
 measure() {
@@ -36,6 +40,9 @@ measure() {
 	WALL=$best
 }
 
+# want SECTION: whether BENCH_ONLY asks for it.
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
@@ -43,6 +50,7 @@ echo "fx bench on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo
 
 # ---- fx-case add ----
+if want add; then
 echo "== fx-case add: $RECORDS synthetic records (goal >= 100000 records/s, RSS < 64 MiB)"
 awk -v n="$RECORDS" 'BEGIN { for (i = 1; i <= n; i++)
 	printf "{\"v\":1,\"type\":\"note\",\"case\":\"bench\",\"tool\":\"bench\",\"device\":\"imei:35693803564380%d\",\"time\":\"2021-04-08T09:%02d:%02d.%03dZ\",\"data\":{\"text\":\"message %d from +8613800%06d about the transfer of %d yuan\"}}\n",
@@ -59,8 +67,10 @@ printf '  sqlite3 .import      %8.2f s  %9s lines/s    peak RSS %6s MiB  (raw li
 printf '  fx-case add / sqlite3 .import time: %sx\n' "$(ratio "$add_wall" "$WALL")"
 rm -rf "$TMP/case" "$TMP/plain.db" "$TMP/records.jsonl"
 echo
+fi
 
 # ---- walker ----
+if want walker; then
 echo "== walker: every member of a ${TAR_MB} MiB tar (hash goal >= 0.9x openssl, store goal >= 0.6x, RSS < 64 MiB)"
 mkdir -p "$TMP/tree"
 files=$(( TAR_MB / 5 ))
@@ -87,8 +97,10 @@ printf '  tar -x + sha256sum   %8.2f s  %6s MB/s  peak RSS %6s MiB  (the by-hand
 	"$WALL" "$(mb "$WALL")" "$RSS_MB"
 rm -rf "$TMP/ev.tar" "$TMP/x" "$TMP/case"
 echo
+fi
 
 # ---- fx-pull android ----
+if want android; then
 ANDROID_MB=${BENCH_ANDROID_MB:-2048}
 echo "== fx-pull android: a ${ANDROID_MB} MiB extraction tar (goal <= 1.5x openssl's time, faster than tar -x + sha256sum, RSS < 100 MiB)"
 tree=$TMP/phone
@@ -136,8 +148,10 @@ printf '  parse stage          %8.2f s  %9s records/s (%s artifact records from 
 	"$WALL" "$(rate "$records" "$WALL")" "$records"
 rm -rf "$TMP/case" "$TMP/phone.tar" "$db_only"
 echo
+fi
 
 # ---- fx-sign ----
+if want sign; then
 SIGN_MB=${BENCH_SIGN_MB:-1024}
 ENTRIES=${BENCH_ENTRIES:-1000000}
 export FX_HOME=$TMP/home
@@ -181,3 +195,55 @@ printf '  verify one proof     %8.2f s  (%s hashes in it)\n' "$WALL" "$(jq '.has
 measure true true
 printf '  (a process that does nothing: %.3f s)\n' "$WALL"
 rm -rf "$LOG"
+fi
+
+# ---- fx-report ----
+if want report; then
+REPORT_RECORDS=${BENCH_REPORT_RECORDS:-100000}
+echo "== fx-report: a case of $REPORT_RECORDS records (HTML in seconds; pages of 2000 rows)"
+"$BIN/fx-case" -q -C "$TMP/case" init bench --title "bench" --party reporter=bench >/dev/null
+# Messages, calls and notes over a year, from ten devices.
+awk -v n="$REPORT_RECORDS" 'BEGIN { for (i = 1; i <= n; i++) {
+	t = sprintf("2021-%02d-%02dT%02d:%02d:%02d.000Z", 1 + i % 12, 1 + i % 28, i % 24, i % 60, (i * 7) % 60)
+	d = sprintf("imei:35693803564380%d", i % 10)
+	if (i % 3 == 0)
+		printf "{\"v\":1,\"type\":\"sms\",\"case\":\"bench\",\"tool\":\"bench\",\"device\":\"%s\",\"time\":\"%s\",\"data\":{\"address\":\"+8613800%06d\",\"body\":\"message %d about the transfer of %d yuan 转账\",\"direction\":\"in\"}}\n", d, t, i % 5000, i, i * 7 % 100000
+	else if (i % 3 == 1)
+		printf "{\"v\":1,\"type\":\"call\",\"case\":\"bench\",\"tool\":\"bench\",\"device\":\"%s\",\"time\":\"%s\",\"data\":{\"number\":\"+8613900%06d\",\"direction\":\"out\",\"duration\":%d}}\n", d, t, i % 3000, i % 600
+	else
+		printf "{\"v\":1,\"type\":\"note\",\"case\":\"bench\",\"tool\":\"bench\",\"time\":\"%s\",\"data\":{\"text\":\"note %d\"}}\n", t, i }}' |
+	"$BIN/fx-case" -q -C "$TMP/case" add
+RUNS=1 measure report-html "$BIN/fx-report" -q -C "$TMP/case" analysis --lang en --format html
+printf '  fx-report (HTML)     %8.2f s  %9s records/s  peak RSS %6s MiB\n' \
+	"$WALL" "$(rate "$REPORT_RECORDS" "$WALL")" "$RSS_MB"
+RUNS=1 measure report-pdf "$BIN/fx-report" -q -C "$TMP/case" analysis --format pdf
+pdf=$(ls -t "$TMP"/case/reports/analysis-zh-CN-*/report.pdf | head -1)
+printf '  fx-report (HTML+PDF) %8.2f s  %9s records/s  peak RSS %6s MiB  (%s PDF pages)\n' \
+	"$WALL" "$(rate "$REPORT_RECORDS" "$WALL")" "$RSS_MB" "$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')"
+rm -rf "$TMP/case"
+echo
+fi
+
+# ---- fx-export bag ----
+if want bag; then
+BAG_MB=${BENCH_BAG_MB:-2048}
+echo "== fx-export bag: a ${BAG_MB} MiB case (goal <= 1.3x tar + sha256sum of the same files)"
+mkdir -p "$TMP/tree"
+for i in $(seq $(( BAG_MB / 8 ))); do
+	head -c $(( 8 * 1024 * 1024 - i * 131 )) /dev/urandom >"$TMP/tree/f$i.bin"
+done
+"$BIN/fx-case" -q -C "$TMP/case" init bench >/dev/null
+"$BIN/fx-pull" -q -C "$TMP/case" files "$TMP/tree" >/dev/null
+rm -rf "$TMP/tree"
+RUNS=2 BEFORE="rm -f '$TMP/bench.tar'" measure by-hand bash -c \
+	"tar -C '$TMP/case' -cf '$TMP/bench.tar' objects && find '$TMP/case/objects' -type f -exec sha256sum {} + >/dev/null"
+hand=$WALL
+printf '  tar + sha256sum      %8.2f s  peak RSS %6s MiB\n' "$WALL" "$RSS_MB"
+RUNS=2 BEFORE="rm -f '$TMP/bag.tar'" measure bag "$BIN/fx-export" -q -C "$TMP/case" bag --out "$TMP/bag.tar"
+printf '  fx-export bag (tar)  %8.2f s  peak RSS %6s MiB  %sx tar + sha256sum  CPU %s\n' \
+	"$WALL" "$RSS_MB" "$(ratio "$WALL" "$hand")" "$CPU"
+RUNS=1 measure verify "$BIN/fx-export" -q verify "$TMP/bag.tar"
+printf '  fx-export verify     %8.2f s  peak RSS %6s MiB\n' "$WALL" "$RSS_MB"
+rm -rf "$TMP/case" "$TMP/bag.tar" "$TMP/bench.tar"
+echo
+fi

@@ -17,10 +17,22 @@ softhsm2 libengine-pkcs11-openssl
 libqrencode-dev
 libzbar-dev
 libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
+libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
 bats bats-support bats-assert
 mandoc
+poppler-utils libxml2-utils chromium nodejs
 jq zip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux
 "
+
+# The SHACL validator the JSON-LD tests use (tests/shacl), from the npm
+# registry into tests/shacl/node_modules, at the versions package-lock.json pins.
+npm_deps() {
+	dir="$(dirname "$0")/../tests/shacl"
+	[ -d "$dir/node_modules/shacl-engine" ] && return 0
+	command -v npm >/dev/null 2>&1 || { echo "install-deps: npm is missing: SHACL tests will fail" >&2; return 0; }
+	echo "install-deps: npm ci in tests/shacl" >&2
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+}
 
 missing=""
 for p in $PKGS; do
@@ -29,7 +41,10 @@ for p in $PKGS; do
 	fi
 done
 
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	npm_deps
+	exit 0
+fi
 
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=""
@@ -42,3 +57,6 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >&2
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+# Debian's nodejs comes without npm (NodeSource's has it).
+command -v npm >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends npm >&2
+npm_deps

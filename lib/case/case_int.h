@@ -67,6 +67,16 @@ void fx_case_fts_add(struct fx_buf *b, const char *s, size_t n);
 char *fx_case_fts_text(const char *text);
 char *fx_case_fts_query(const char *query);
 
+/*
+ * A new case in dir with the schema and store but no entry, record or
+ * case id in meta yet (fx_case_create, fx_case_import_begin). NULL after
+ * reporting.
+ */
+struct fx_case *fx_case_create_empty(const char *dir, const char *case_id,
+				     const struct fx_actor *who);
+/* Loads the case id and record from the database. Returns 0 or -1. */
+int fx_case_load_record(struct fx_case *c);
+
 /* meta table */
 char *fx_case_meta_get(struct fx_case *c, const char *key);
 int fx_case_meta_set(struct fx_case *c, const char *key, const char *value);

@@ -411,16 +411,13 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
-struct fx_case *fx_case_create(const char *dir, const char *case_id,
-			       const json_t *info, const struct fx_actor *who)
+struct fx_case *fx_case_create_empty(const char *dir, const char *case_id,
+				     const struct fx_actor *who)
 {
 	static const char *const subdirs[] = { "objects", "reports", "exports" };
-	char t[FX_TIME_LEN], *sub;
 	struct fx_case *c;
-	json_t *rec, *detail;
-	const char *key;
-	json_t *val;
 	struct stat st;
+	char *sub;
 	size_t i;
 
 	if (!case_id || !*case_id || strchr(case_id, '/') || strchr(case_id, '\n')) {
@@ -454,6 +451,29 @@ struct fx_case *fx_case_create(const char *dir, const char *case_id,
 	c->store = fx_store_open(dir, 1);
 	if (!c->store)
 		goto fail;
+	return c;
+fail:
+	fx_case_free(c);
+	return NULL;
+}
+
+int fx_case_load_record(struct fx_case *c)
+{
+	return load_case_record(c);
+}
+
+struct fx_case *fx_case_create(const char *dir, const char *case_id,
+			       const json_t *info, const struct fx_actor *who)
+{
+	char t[FX_TIME_LEN];
+	struct fx_case *c;
+	json_t *rec, *detail;
+	const char *key;
+	json_t *val;
+
+	c = fx_case_create_empty(dir, case_id, who);
+	if (!c)
+		return NULL;
 
 	rec = fx_record_new("case", case_id, c->who.tool);
 	fx_time_now(t);

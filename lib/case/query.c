@@ -282,3 +282,46 @@ int fx_case_leaf_range(struct fx_case *c, uint64_t from, uint64_t n, fx_mhash *o
 				(unsigned long long)from, (unsigned long long)(from + n - 1));
 	return 0;
 }
+
+int fx_case_each_record(struct fx_case *c,
+			int (*fn)(const char *line, int64_t entry, int64_t withdrawn, void *ctx),
+			void *ctx)
+{
+	sqlite3_stmt *st = fx_case_prepare(c, "SELECT line, entry, withdrawn FROM records ORDER BY n");
+	int rc, ret = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ret = fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+			 sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2),
+			 ctx);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = fx_case_db_error(c, "cannot list records");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int fx_case_each_object(struct fx_case *c,
+			int (*fn)(const char *hex, uint64_t size, int64_t entry, void *ctx),
+			void *ctx)
+{
+	sqlite3_stmt *st = fx_case_prepare(c, "SELECT sha256, size, entry FROM objects ORDER BY n");
+	int rc, ret = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ret = fn((const char *)sqlite3_column_text(st, 0),
+			 (uint64_t)sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), ctx);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = fx_case_db_error(c, "cannot list objects");
+	sqlite3_finalize(st);
+	return ret;
+}
