@@ -532,15 +532,16 @@ static void scan_ipv6(struct scan *s)
 /* Java-style package names (com.tencent.mm) read like domains backwards. */
 static int reversed_name(const char *h, size_t n)
 {
-	static const char *const firsts[] = { "com.", "org.", "net.", "cn.", "android.",
+	static const char *const firsts[] = { "com.", "org.", "net.", "android.", "cn.",
 					      "io.", "de.", "edu.", "gov.", NULL };
 	size_t i, dots = 0;
 	int f;
 
 	for (i = 0; i < n; i++)
 		dots += h[i] == '.';
+	/* com.google is an account type; cn.example a domain, cn.gov.x not */
 	for (f = 0; firsts[f]; f++)
-		if (dots >= 2 && prefix_ci(h, n, firsts[f]))
+		if (dots >= (f < 4 ? 1u : 2u) && prefix_ci(h, n, firsts[f]))
 			return 1;
 	return 0;
 }
