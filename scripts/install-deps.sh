@@ -11,6 +11,8 @@ libjansson-dev
 libarchive-dev
 libexif-dev
 libxml2-dev
+libpsl-dev publicsuffix
+libmaxminddb-dev geoip-database
 libsnappy-dev
 libqrencode-dev
 libzbar-dev
