@@ -290,8 +290,9 @@ const char *fx_crypto_check(const char *s, size_t n)
 
 	if (n == 42 && s[0] == '0')
 		return eth_ok(s, n) ? "ethereum" : NULL;
-	if (n >= 14 && (s[0] == 'b' || s[0] == 'B' || s[0] == 't' || s[0] == 'T') &&
-	    (s[2] == '1'))
+	if (n >= 14 && s[2] == '1' &&
+	    (((s[0] | 0x20) == 'b' && (s[1] | 0x20) == 'c') ||
+	     ((s[0] | 0x20) == 't' && (s[1] | 0x20) == 'b')))
 		return bech32_ok(s, n) ? "bitcoin" : NULL;
 	if (s[0] == '1' || s[0] == '3') {
 		v = b58check_version(s, n);

@@ -409,6 +409,8 @@ static void scan_crypto(struct scan *s)
 	}
 }
 
+static int after_number_label(const char *t, size_t off);
+
 static void scan_cards(struct scan *s)
 {
 	const char *t = s->t, *brand;
@@ -431,7 +433,8 @@ static void scan_cards(struct scan *s)
 				break;
 		}
 		if (nd >= 13 && nd <= 19 && !(e < s->n && (link_alnum((unsigned char)t[e]))) &&
-		    fx_luhn_ok(d, nd) && (brand = fx_card_brand(d, nd)) && !is_used(s, i, e - i)) {
+		    fx_luhn_ok(d, nd) && (brand = fx_card_brand(d, nd)) && !is_used(s, i, e - i) &&
+		    !after_number_label(t, i)) {
 			found(s, FX_IND_CARD, d, nd, brand, i, e - i);
 			use(s, i, e - i);
 			i = e;
@@ -444,16 +447,20 @@ static void scan_cards(struct scan *s)
 
 /* ---- bare IP addresses and domains ---- */
 
-/* Whether the text before off names a version ("v1.2.3.4", "version 10.0.0.1"). */
-static int after_version(const char *t, size_t off)
+/* Whether the text before off ends with one of words, then separators. */
+static int after_word(const char *t, size_t off, const char *const *words)
 {
-	static const char *const words[] = { "version", "ver", "build", "v", "版本", "固件",
-					      "release", NULL };
 	size_t k, w, b;
 
 	b = off;
-	while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == ':' || t[b - 1] == '='))
-		b--;
+	for (;;) {
+		if (b > 0 && (t[b - 1] == ' ' || t[b - 1] == ':' || t[b - 1] == '='))
+			b--;
+		else if (b >= 3 && memcmp(t + b - 3, "：", 3) == 0)
+			b -= 3;
+		else
+			break;
+	}
 	for (w = 0; words[w]; w++) {
 		k = strlen(words[w]);
 		if (b >= k && prefix_ci(t + b - k, k, words[w]) &&
@@ -461,6 +468,24 @@ static int after_version(const char *t, size_t off)
 			return 1;
 	}
 	return 0;
+}
+
+/* A version number ("v1.2.3.4", "version 10.0.0.1") is not an address. */
+static int after_version(const char *t, size_t off)
+{
+	static const char *const words[] = { "version", "ver", "build", "v", "版本", "固件",
+					      "release", NULL };
+
+	return after_word(t, off, words);
+}
+
+/* An order or serial number is not a card, even when its digits pass Luhn. */
+static int after_number_label(const char *t, size_t off)
+{
+	static const char *const words[] = { "订单号", "订单", "单号", "编号", "流水号",
+					      "order", "no.", "ts=", "id", NULL };
+
+	return after_word(t, off, words);
 }
 
 static void scan_ipv4(struct scan *s)
@@ -586,6 +611,7 @@ static void scan_phones(struct scan *s)
 	const char *t = s->t, *detail;
 	char out[32];
 	size_t i, e, nd;
+	int open;
 
 	for (i = 0; i < s->n; i++) {
 		int c = (unsigned char)t[i];
@@ -594,17 +620,22 @@ static void scan_phones(struct scan *s)
 		    (i > 0 && (link_alnum((unsigned char)t[i - 1]) || strchr(".+-/:", t[i - 1]))))
 			continue;
 		nd = 0;
+		open = 0;
 		for (e = i; e < s->n && nd <= 16; e++) {
 			c = (unsigned char)t[e];
 			if (link_digit(c))
 				nd++;
 			else if (c == '+' && e == i)
 				;
-			else if (c == '(' || c == ')')
-				;
+			else if (c == '(' && !open && nd <= 4 && (e == i || t[e - 1] == ' ' ||
+								  t[e - 1] == '+' ||
+								  link_digit(t[e - 1])))
+				open = 1; /* (021) or +86 (10) — not "13800138000 (note)" */
+			else if (c == ')' && open == 1)
+				open = 2;
 			else if ((c == ' ' || c == '-') && e > i && e + 1 < s->n &&
-				 (link_digit(t[e + 1]) || t[e + 1] == '(') && t[e - 1] != ' ' &&
-				 t[e - 1] != '-')
+				 (link_digit(t[e + 1]) || (t[e + 1] == '(' && nd <= 4)) &&
+				 t[e - 1] != ' ' && t[e - 1] != '-')
 				;
 			else
 				break;
@@ -620,9 +651,10 @@ static void scan_phones(struct scan *s)
 				  &detail) == 0) {
 			found(s, FX_IND_PHONE, out, strlen(out), detail, i, e - i);
 			use(s, i, e - i);
+			i = e - 1;
+			continue;
 		}
-		while (i + 1 < e)
-			i++;
+		/* Not a number from here: one may still start after this run of digits. */
 		while (i + 1 < s->n && link_digit(t[i + 1]))
 			i++;
 	}
@@ -709,6 +741,7 @@ static void scan_accounts(struct scan *s)
 				;
 			if (d != e || e - j < 5 || e - j > 11 || t[j] == '0')
 				continue;
+			use(s, j, e - j); /* a QQ number is not also a phone number */
 		} else if (strcmp(labels[k].platform, "wechat") == 0) {
 			if (fx_phone_norm(t + j, e - j, s->o && s->o->region ? s->o->region : "CN", 0,
 					  ph, &detail) != 0 &&
@@ -774,8 +807,8 @@ int fx_link_extract(const char *text, size_t n, const struct fx_link_opts *o,
 	scan_ipv6(s);
 	scan_ipv4(s);
 	scan_domains(s);
-	scan_phones(s);
 	scan_accounts(s);
+	scan_phones(s);
 	qsort(s->found, s->nfound, sizeof(s->found[0]), by_offset);
 	for (i = 0; i < s->nfound && !ret; i++)
 		ret = fn(&s->found[i], ctx);
