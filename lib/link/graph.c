@@ -27,7 +27,8 @@
 
 #define MAX_NODES 24      /* nodes taken from one record */
 #define MAX_SRC_IDS 64    /* record ids listed in a finding's src */
-#define MAX_DISTINCT 32   /* sources, types, devices, raw forms kept per node */
+#define MAX_DISTINCT 32   /* types, devices, raw forms kept per node */
+#define MAX_SOURCES 1024  /* independent sources counted per node or edge */
 #define DEFAULT_WINDOW (5 * 60 * 1000)
 
 enum edge_kind {
@@ -56,7 +57,9 @@ struct build {
 	/* the record being read */
 	struct node nodes[MAX_NODES];
 	size_t nnodes;
-	const char *id, *src, *type, *device, *field;
+	const char *id, *type, *device, *field;
+	uint8_t rid[32]; /* its id, raw: the scratch tables keep ids as 32 bytes */
+	int64_t src;     /* its source, as a number: see source_of() */
 	int64_t ms;
 	int timed, comm;
 	const char *dir;
@@ -98,11 +101,11 @@ static int scratch_open(struct build *g)
 		return fx_error("cannot open a scratch database: %s", sqlite3_errmsg(g->db));
 	if (scratch_exec(g, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			    " PRAGMA temp_store=FILE; PRAGMA cache_size=-16384;"
-			    " CREATE TABLE occ(node TEXT, rec TEXT, src TEXT, ms INTEGER,"
+			    " CREATE TABLE occ(node TEXT, rec BLOB, src INTEGER, ms INTEGER,"
 			    "  raw TEXT, type TEXT, detail TEXT, device TEXT);"
-			    " CREATE TABLE pair(a TEXT, b TEXT, kind INTEGER, rec TEXT, src TEXT,"
+			    " CREATE TABLE pair(a TEXT, b TEXT, kind INTEGER, rec BLOB, src INTEGER,"
 			    "  ms INTEGER, gap INTEGER, dir TEXT);"
-			    " CREATE TABLE ev(device TEXT, ms INTEGER, node TEXT, rec TEXT, src TEXT);"
+			    " CREATE TABLE ev(device TEXT, ms INTEGER, node TEXT, rec BLOB, src INTEGER);"
 			    " CREATE TABLE info(node TEXT, key TEXT, value TEXT,"
 			    "  UNIQUE(node, key, value));"
 			    " BEGIN") < 0)
@@ -333,8 +336,9 @@ static void web_info(struct build *g, const json_t *data)
 	}
 }
 
-static void add_pair(struct build *g, const char *a, const char *b, int kind, const char *rec,
-		     int64_t ms, int timed, int64_t gap, const char *dir)
+static void add_pair(struct build *g, const char *a, const char *b, int kind,
+		     const uint8_t *rec, int64_t src, int64_t ms, int timed, int64_t gap,
+		     const char *dir)
 {
 	sqlite3_stmt *st = g->ins_pair;
 
@@ -347,8 +351,8 @@ static void add_pair(struct build *g, const char *a, const char *b, int kind, co
 	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, kind);
-	sqlite3_bind_text(st, 4, rec, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, g->src, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, rec, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, src);
 	timed ? sqlite3_bind_int64(st, 6, ms) : sqlite3_bind_null(st, 6);
 	gap >= 0 ? sqlite3_bind_int64(st, 7, gap) : sqlite3_bind_null(st, 7);
 	bind_text_or_null(st, 8, dir, -1);
@@ -368,12 +372,46 @@ static const char *direction(const char *d)
 	return NULL;
 }
 
+/*
+ * Independent sources are different files: a record's source is its
+ * src.sha256 (its first 8 bytes, as a number); a record without one is
+ * its own kind of source, by tool and type (FNV-1a of their names).
+ */
+static int64_t source_of(const json_t *rec)
+{
+	const char *sha = json_string_value(json_object_get(json_object_get(rec, FX_KEY_SRC),
+							    FX_SRC_SHA256));
+	const char *parts[2] = { json_string_value(json_object_get(rec, FX_KEY_TOOL)),
+				 json_string_value(json_object_get(rec, FX_KEY_TYPE)) };
+	uint8_t b[8];
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+	int i;
+
+	if (sha && fx_is_sha256_hex(sha)) {
+		char first[17];
+
+		memcpy(first, sha, 16);
+		first[16] = '\0';
+		fx_unhex(first, b, 8);
+		for (i = 0; i < 8; i++)
+			h = h << 8 | b[i];
+		return (int64_t)(h >> 1);
+	}
+	for (i = 0; i < 2; i++) {
+		for (p = parts[i] ? parts[i] : ""; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ '/') * 1099511628211ULL;
+	}
+	/* odd values: never the same as a file's, which are shifted right */
+	return (int64_t)(h >> 1) | 1;
+}
+
 static int read_record(const char *line, void *ctx)
 {
 	struct build *g = ctx;
-	json_t *rec, *data, *src;
+	json_t *rec, *data;
 	const char *t, *person = NULL;
-	char srckey[80];
 	size_t i, j;
 
 	rec = json_loads(line, JSON_ALLOW_NUL, NULL);
@@ -397,18 +435,13 @@ static int read_record(const char *line, void *ctx)
 	fx_hash_update(g->basis, g->id, strlen(g->id));
 	g->b->records++;
 	data = json_object_get(rec, FX_KEY_DATA);
-	src = json_object_get(rec, FX_KEY_SRC);
 	g->device = json_string_value(json_object_get(rec, FX_KEY_DEVICE));
-	/* Independent sources are different files; records without one, by tool and type. */
-	if (json_string_value(json_object_get(src, FX_SRC_SHA256)))
-		snprintf(srckey, sizeof(srckey), "%s",
-			 json_string_value(json_object_get(src, FX_SRC_SHA256)));
-	else
-		snprintf(srckey, sizeof(srckey), "%.30s/%.30s",
-			 json_string_value(json_object_get(rec, FX_KEY_TOOL)) ?
-				 json_string_value(json_object_get(rec, FX_KEY_TOOL)) : "",
-			 t);
-	g->src = srckey;
+	if (fx_unhex(g->id, g->rid, 32) < 0) {
+		json_decref(rec);
+		g->bad++;
+		return 0;
+	}
+	g->src = source_of(rec);
 	g->timed = json_string_value(json_object_get(rec, FX_KEY_TIME)) &&
 		   fx_time_parse(json_string_value(json_object_get(rec, FX_KEY_TIME)), &g->ms) == 0;
 	g->nnodes = 0;
@@ -437,8 +470,8 @@ static int read_record(const char *line, void *ctx)
 		if (!n->ind)
 			continue;
 		sqlite3_bind_text(st, 1, n->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, g->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, g->src, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, g->rid, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, g->src);
 		g->timed ? sqlite3_bind_int64(st, 4, g->ms) : sqlite3_bind_null(st, 4);
 		bind_text_or_null(st, 5, n->raw, n->raw ? (int)n->raw_len : 0);
 		sqlite3_bind_text(st, 6, t, -1, SQLITE_STATIC);
@@ -451,20 +484,21 @@ static int read_record(const char *line, void *ctx)
 		const char *a = g->nodes[i].key;
 
 		if (g->comm && g->nodes[i].party && g->owner[0]) {
-			add_pair(g, g->owner, a, E_COMM, g->id, g->ms, g->timed, -1,
+			add_pair(g, g->owner, a, E_COMM, g->rid, g->src, g->ms, g->timed, -1,
 				 strcmp(g->owner, a) < 0 ? g->dir
 				 : g->dir ? (strcmp(g->dir, "in") == 0 ? "out" : "in") : NULL);
 			if (g->timed) {
 				sqlite3_bind_text(g->ins_ev, 1, g->owner, -1, SQLITE_STATIC);
 				sqlite3_bind_int64(g->ins_ev, 2, g->ms);
 				sqlite3_bind_text(g->ins_ev, 3, a, -1, SQLITE_STATIC);
-				sqlite3_bind_text(g->ins_ev, 4, g->id, -1, SQLITE_STATIC);
-				sqlite3_bind_text(g->ins_ev, 5, g->src, -1, SQLITE_STATIC);
+				sqlite3_bind_blob(g->ins_ev, 4, g->rid, 32, SQLITE_STATIC);
+				sqlite3_bind_int64(g->ins_ev, 5, g->src);
 				step(g, g->ins_ev);
 			}
 		}
 		if (strcmp(t, "device") == 0 && g->owner[0] && g->nodes[i].ind)
-			add_pair(g, g->owner, a, E_COOCCUR, g->id, g->ms, g->timed, -1, NULL);
+			add_pair(g, g->owner, a, E_COOCCUR, g->rid, g->src, g->ms, g->timed, -1,
+				 NULL);
 		for (j = i + 1; j < g->nnodes; j++) {
 			const char *b = g->nodes[j].key;
 			int kind = person && (a == person || b == person) ? E_CONTACT : E_COOCCUR;
@@ -485,7 +519,7 @@ static int read_record(const char *line, void *ctx)
 			if (strncmp(b, "email:", 6) == 0 && strncmp(a, "domain:", 7) == 0 &&
 			    strstr(b, a + 7))
 				continue;
-			add_pair(g, a, b, kind, g->id, g->ms, g->timed, -1, NULL);
+			add_pair(g, a, b, kind, g->rid, g->src, g->ms, g->timed, -1, NULL);
 		}
 	}
 	json_decref(rec);
@@ -497,36 +531,36 @@ static int read_record(const char *line, void *ctx)
 static int time_edges(struct build *g)
 {
 	sqlite3_stmt *st;
-	char prev_dev[FX_IND_MAX + 16] = "", prev_node[FX_IND_MAX + 16] = "",
-	     prev_rec[FX_SHA256_HEX] = "", prev_src[80] = "";
-	int64_t prev_ms = 0, ms, window = g->b->window_ms ? g->b->window_ms : DEFAULT_WINDOW;
+	char prev_dev[FX_IND_MAX + 16] = "", prev_node[FX_IND_MAX + 16] = "";
+	uint8_t prev_rec[32] = { 0 };
+	int64_t prev_ms = 0, prev_src = 0, ms,
+		window = g->b->window_ms ? g->b->window_ms : DEFAULT_WINDOW;
 	int rc;
 
 	/* Each event is tied to the one before it on the same device, when close enough. */
-	st = scratch_prepare(g, "SELECT device, ms, node, rec, src FROM ev ORDER BY device, ms, rec");
+	st = scratch_prepare(g, "SELECT device, ms, node, rec, src FROM ev"
+				" ORDER BY device, ms, rec");
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *dev = (const char *)sqlite3_column_text(st, 0),
-			   *node = (const char *)sqlite3_column_text(st, 2),
-			   *rec = (const char *)sqlite3_column_text(st, 3),
-			   *src = (const char *)sqlite3_column_text(st, 4);
+			   *node = (const char *)sqlite3_column_text(st, 2);
+		const uint8_t *rec = sqlite3_column_blob(st, 3);
+		int64_t src = sqlite3_column_int64(st, 4);
 
 		ms = sqlite3_column_int64(st, 1);
+		if (sqlite3_column_bytes(st, 3) != 32)
+			continue;
 		if (strcmp(dev, prev_dev) == 0 && strcmp(node, prev_node) != 0 &&
 		    ms - prev_ms <= window) {
-			const char *keep = g->src;
-
-			g->src = prev_src;
-			add_pair(g, prev_node, node, E_TIME, prev_rec, prev_ms, 1, ms - prev_ms, NULL);
-			g->src = src;
-			add_pair(g, prev_node, node, E_TIME, rec, ms, 1, ms - prev_ms, NULL);
-			g->src = keep;
+			add_pair(g, prev_node, node, E_TIME, prev_rec, prev_src, prev_ms, 1,
+				 ms - prev_ms, NULL);
+			add_pair(g, prev_node, node, E_TIME, rec, src, ms, 1, ms - prev_ms, NULL);
 		}
 		snprintf(prev_dev, sizeof(prev_dev), "%s", dev);
 		snprintf(prev_node, sizeof(prev_node), "%s", node);
-		snprintf(prev_rec, sizeof(prev_rec), "%s", rec);
-		snprintf(prev_src, sizeof(prev_src), "%s", src);
+		memcpy(prev_rec, rec, 32);
+		prev_src = src;
 		prev_ms = ms;
 	}
 	sqlite3_finalize(st);
@@ -587,10 +621,13 @@ static int set_cmp(const void *a, const void *b)
 struct group {
 	char key[2 * (FX_IND_MAX + 16)];
 	uint64_t count;
-	char last_rec[FX_SHA256_HEX];
+	uint8_t last_rec[32];
+	int has_last;
+	int64_t src[MAX_SOURCES]; /* distinct sources */
+	size_t nsrc;
 	json_t *ids; /* the first MAX_SRC_IDS record ids */
 	struct fx_hash *all;
-	struct strset sources, types, devices, raws, details;
+	struct strset types, devices, raws, details;
 	int64_t first, last, gap;
 	int timed, has_gap, kinds;
 	uint64_t in, out;
@@ -600,12 +637,12 @@ static void group_start(struct group *gr, const char *key)
 {
 	snprintf(gr->key, sizeof(gr->key), "%s", key);
 	gr->count = 0;
-	gr->last_rec[0] = '\0';
+	gr->has_last = 0;
+	gr->nsrc = 0;
 	json_decref(gr->ids);
 	gr->ids = json_array();
 	if (!gr->all)
 		gr->all = fx_hash_new(FX_HASH_SHA256);
-	set_clear(&gr->sources);
 	set_clear(&gr->types);
 	set_clear(&gr->devices);
 	set_clear(&gr->raws);
@@ -614,17 +651,25 @@ static void group_start(struct group *gr, const char *key)
 	gr->in = gr->out = 0;
 }
 
-static void group_add(struct group *gr, const char *rec, const char *src, int timed, int64_t ms)
+static void group_add(struct group *gr, const uint8_t *rec, int64_t src, int timed, int64_t ms)
 {
-	if (strcmp(rec, gr->last_rec) != 0) {
+	char hex[FX_SHA256_HEX];
+	size_t i;
+
+	if (!gr->has_last || memcmp(rec, gr->last_rec, 32) != 0) {
 		/* rows come sorted by record: a new id is a new supporting record */
+		fx_hex(rec, 32, hex);
 		gr->count++;
 		if (json_array_size(gr->ids) < MAX_SRC_IDS)
-			json_array_append_new(gr->ids, json_string(rec));
-		fx_hash_update(gr->all, rec, 64);
-		snprintf(gr->last_rec, sizeof(gr->last_rec), "%s", rec);
+			json_array_append_new(gr->ids, json_string(hex));
+		fx_hash_update(gr->all, hex, 64);
+		memcpy(gr->last_rec, rec, 32);
+		gr->has_last = 1;
 	}
-	set_add(&gr->sources, src);
+	for (i = 0; i < gr->nsrc && gr->src[i] != src; i++)
+		;
+	if (i == gr->nsrc && gr->nsrc < MAX_SOURCES)
+		gr->src[gr->nsrc++] = src;
 	if (timed) {
 		if (!gr->timed || ms < gr->first)
 			gr->first = ms;
@@ -636,7 +681,6 @@ static void group_add(struct group *gr, const char *rec, const char *src, int ti
 
 static void group_release(struct group *gr)
 {
-	set_clear(&gr->sources);
 	set_clear(&gr->types);
 	set_clear(&gr->devices);
 	set_clear(&gr->raws);
@@ -655,7 +699,7 @@ static json_t *finding(struct build *g, struct group *gr, const char *type, json
 
 	fx_hash_final(gr->all, md);
 	json_object_set_new(data, "count", json_integer((json_int_t)gr->count));
-	json_object_set_new(data, "sources", json_integer((json_int_t)gr->sources.total));
+	json_object_set_new(data, "sources", json_integer((json_int_t)gr->nsrc));
 	json_object_set_new(data, "records_sha256", json_string(fx_hex(md, 32, hex)));
 	json_object_set_new(data, "basis", json_string(g->basis_hex));
 	if (gr->timed && fx_time_format(gr->first, t) == 0)
@@ -781,8 +825,9 @@ static int indicators(struct build *g, struct out *o)
 			group_start(&gr, node);
 			started = 1;
 		}
-		group_add(&gr, (const char *)sqlite3_column_text(st, 1),
-			  (const char *)sqlite3_column_text(st, 2),
+		if (sqlite3_column_bytes(st, 1) != 32)
+			continue;
+		group_add(&gr, sqlite3_column_blob(st, 1), sqlite3_column_int64(st, 2),
 			  sqlite3_column_type(st, 3) != SQLITE_NULL, sqlite3_column_int64(st, 3));
 		if (gr.raws.n < 8)
 			set_add(&gr.raws, (const char *)sqlite3_column_text(st, 4));
@@ -813,7 +858,7 @@ static int emit_link(struct build *g, struct out *o, struct group *gr)
 		if (gr->kinds & 1 << i)
 			json_array_append_new(kinds, json_string(edge_names[i]));
 	json_object_set_new(data, "kinds", kinds);
-	score = log(1.0 + (double)gr->count) + (double)gr->sources.total;
+	score = log(1.0 + (double)gr->count) + (double)gr->nsrc;
 	if (gr->has_gap) {
 		json_object_set_new(data, "gap_ms", json_integer((json_int_t)gr->gap));
 		score += 1.0 - (double)gr->gap / (double)window;
@@ -852,10 +897,11 @@ static int links(struct build *g, struct out *o)
 			group_start(&gr, key);
 			started = 1;
 		}
-		if (dir && strcmp((const char *)sqlite3_column_text(st, 3), gr.last_rec) != 0)
+		if (sqlite3_column_bytes(st, 3) != 32)
+			continue;
+		if (dir && (!gr.has_last || memcmp(sqlite3_column_blob(st, 3), gr.last_rec, 32) != 0))
 			*(strcmp(dir, "in") == 0 ? &gr.in : &gr.out) += 1;
-		group_add(&gr, (const char *)sqlite3_column_text(st, 3),
-			  (const char *)sqlite3_column_text(st, 4),
+		group_add(&gr, sqlite3_column_blob(st, 3), sqlite3_column_int64(st, 4),
 			  sqlite3_column_type(st, 5) != SQLITE_NULL, sqlite3_column_int64(st, 5));
 		gr.kinds |= sqlite3_column_int(st, 2);
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL &&
