@@ -258,8 +258,8 @@ int main(int argc, char **argv)
 		else if (n == 0) {
 			ret = FX_EXIT_FAIL;
 			if (!common.quiet)
-				fprintf(stderr, "%s: no path from '%s' to '%s'\n", fx_progname(), ka,
-					kb);
+				fprintf(stderr, "%s: no path from '%s' to '%s'\n", fx_progname(),
+					ka, kb);
 		}
 		free(ka);
 		free(kb);

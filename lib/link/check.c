@@ -210,7 +210,8 @@ static void keccak_f(uint64_t a[25])
 				a[x + 5 * y] ^= c[(x + 4) % 5] ^ rol(c[(x + 1) % 5], 1);
 		for (x = 0; x < 5; x++)
 			for (y = 0; y < 5; y++)
-				b[y + 5 * ((2 * x + 3 * y) % 5)] = rol(a[x + 5 * y], rot[x + 5 * y]);
+				b[y + 5 * ((2 * x + 3 * y) % 5)] =
+					rol(a[x + 5 * y], rot[x + 5 * y]);
 		for (x = 0; x < 5; x++)
 			for (y = 0; y < 5; y++)
 				a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] &

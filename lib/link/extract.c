@@ -14,6 +14,8 @@
 #include "fx_banned.h"
 
 #define MAX_FOUND 128
+/* The byte of the text t at i, as a character code. */
+#define AT(i) ((unsigned char)t[i])
 
 struct scan {
 	const char *t;
@@ -203,14 +205,14 @@ static void scan_urls(struct scan *s)
 	int sc;
 
 	for (i = 0; i < s->n; i++) {
-		if (i > 0 && link_alnum((unsigned char)t[i - 1]))
+		if (i > 0 && link_alnum(AT(i - 1)))
 			continue;
 		for (sc = 0; schemes[sc]; sc++)
 			if (prefix_ci(t + i, s->n - i, schemes[sc]))
 				break;
 		if (!schemes[sc])
 			continue;
-		for (end = i; end < s->n && url_char((unsigned char)t[end]); end++)
+		for (end = i; end < s->n && url_char(AT(end)); end++)
 			;
 		/* Punctuation after a URL ends the sentence, not the URL. */
 		while (end > i && strchr(".,;:!?)]", t[end - 1]))
@@ -258,7 +260,7 @@ static void scan_urls(struct scan *s)
 				len = 7;
 			}
 			for (j = i; j < end && len < sizeof(buf) - 1; j++)
-				buf[len++] = j < h1 ? (char)lower((unsigned char)t[j]) : t[j];
+				buf[len++] = j < h1 ? (char)lower(AT(j)) : t[j];
 			found(s, FX_IND_URL, buf, len, NULL, i, end - i);
 			if (h1 - h0 == 13 && prefix_ci(t + h0, 13, "qr.alipay.com") && end > k + 1)
 				found(s, FX_IND_PAYQR, buf, len, "alipay", i, end - i);
@@ -366,11 +368,11 @@ static void scan_emails(struct scan *s)
 	for (i = 1; i + 1 < s->n; i++) {
 		if (t[i] != '@')
 			continue;
-		for (a = i; a > 0 && local_char((unsigned char)t[a - 1]); a--)
+		for (a = i; a > 0 && local_char(AT(a - 1)); a--)
 			;
 		while (a < i && strchr("._%+-", t[a]))
 			a++;
-		for (b = i + 1; b < s->n && host_char((unsigned char)t[b]); b++)
+		for (b = i + 1; b < s->n && host_char(AT(b)); b++)
 			;
 		while (b > i + 1 && strchr(".-", t[b - 1]))
 			b--;
@@ -392,9 +394,9 @@ static void scan_crypto(struct scan *s)
 	size_t i, e;
 
 	for (i = 0; i < s->n; i++) {
-		if (!link_alnum((unsigned char)t[i]) || (i > 0 && link_alnum((unsigned char)t[i - 1])))
+		if (!link_alnum(AT(i)) || (i > 0 && link_alnum(AT(i - 1))))
 			continue;
-		for (e = i; e < s->n && link_alnum((unsigned char)t[e]); e++)
+		for (e = i; e < s->n && link_alnum(AT(e)); e++)
 			;
 		if (e - i >= 26 && e - i <= 90 && !is_used(s, i, e - i) &&
 		    (chain = fx_crypto_check(t + i, e - i))) {
@@ -418,7 +420,7 @@ static void scan_cards(struct scan *s)
 	size_t i, e, nd;
 
 	for (i = 0; i < s->n; i++) {
-		if (!link_digit(t[i]) || (i > 0 && (link_alnum((unsigned char)t[i - 1]) ||
+		if (!link_digit(t[i]) || (i > 0 && (link_alnum(AT(i - 1)) ||
 						    t[i - 1] == '.' || t[i - 1] == '+')))
 			continue;
 		/* Digits, with single spaces or hyphens between groups. */
@@ -426,13 +428,13 @@ static void scan_cards(struct scan *s)
 		for (e = i; e < s->n && nd < 20; e++) {
 			if (link_digit(t[e]))
 				d[nd++] = t[e];
-			else if ((t[e] == ' ' || t[e] == '-') && e + 1 < s->n && link_digit(t[e + 1]) &&
-				 link_digit(t[e - 1]))
+			else if ((t[e] == ' ' || t[e] == '-') && e + 1 < s->n &&
+				 link_digit(t[e + 1]) && link_digit(t[e - 1]))
 				continue;
 			else
 				break;
 		}
-		if (nd >= 13 && nd <= 19 && !(e < s->n && (link_alnum((unsigned char)t[e]))) &&
+		if (nd >= 13 && nd <= 19 && !(e < s->n && (link_alnum(AT(e)))) &&
 		    fx_luhn_ok(d, nd) && (brand = fx_card_brand(d, nd)) && !is_used(s, i, e - i) &&
 		    !after_number_label(t, i)) {
 			found(s, FX_IND_CARD, d, nd, brand, i, e - i);
@@ -464,7 +466,7 @@ static int after_word(const char *t, size_t off, const char *const *words)
 	for (w = 0; words[w]; w++) {
 		k = strlen(words[w]);
 		if (b >= k && prefix_ci(t + b - k, k, words[w]) &&
-		    (b == k || !link_alnum((unsigned char)t[b - k - 1]) || k > 3))
+		    (b == k || !link_alnum(AT(b - k - 1)) || k > 3))
 			return 1;
 	}
 	return 0;
@@ -495,7 +497,7 @@ static void scan_ipv4(struct scan *s)
 	size_t i, e, dots;
 
 	for (i = 0; i < s->n; i++) {
-		if (!link_digit(t[i]) || (i > 0 && (link_alnum((unsigned char)t[i - 1]) ||
+		if (!link_digit(t[i]) || (i > 0 && (link_alnum(AT(i - 1)) ||
 						    t[i - 1] == '.' || t[i - 1] == '-')))
 			continue;
 		dots = 0;
@@ -503,7 +505,7 @@ static void scan_ipv4(struct scan *s)
 			dots += t[e] == '.';
 		while (e > i && t[e - 1] == '.')
 			e--, dots--;
-		if (dots == 3 && !(e < s->n && (link_alnum((unsigned char)t[e]) || t[e] == '-')) &&
+		if (dots == 3 && !(e < s->n && (link_alnum(AT(e)) || t[e] == '-')) &&
 		    !is_used(s, i, e - i) && !after_version(t, i) &&
 		    link_ip_norm(t + i, e - i, ip) == 0 && strlen(ip) == e - i) {
 			found(s, FX_IND_IP, ip, strlen(ip), "v4", i, e - i);
@@ -535,18 +537,19 @@ static void scan_ipv6(struct scan *s)
 	size_t i, e, colons;
 
 	for (i = 0; i < s->n; i++) {
-		if (!hex_or_colon((unsigned char)t[i]) ||
-		    (i > 0 && (hex_or_colon((unsigned char)t[i - 1]) || link_alnum((unsigned char)t[i - 1]))))
+		if (!hex_or_colon(AT(i)) ||
+		    (i > 0 && (hex_or_colon(AT(i - 1)) || link_alnum(AT(i - 1)))))
 			continue;
 		colons = 0;
-		for (e = i; e < s->n && hex_or_colon((unsigned char)t[e]); e++)
+		for (e = i; e < s->n && hex_or_colon(AT(e)); e++)
 			colons += t[e] == ':';
 		while (e > i && t[e - 1] == '.')
 			e--;
 		/* Times (12:30:45) and MAC addresses have no "::" and fewer than 7 colons. */
 		if (colons >= 2 && (colons == 7 || has_double_colon(t + i, e - i)) &&
-		    !(e < s->n && link_alnum((unsigned char)t[e])) && !is_used(s, i, e - i) &&
-		    link_ip_norm(t + i, e - i, ip) == 0 && strchr(ip, ':') && strcmp(ip, "::") != 0) {
+		    !(e < s->n && link_alnum(AT(e))) && !is_used(s, i, e - i) &&
+		    link_ip_norm(t + i, e - i, ip) == 0 && strchr(ip, ':') &&
+		    strcmp(ip, "::") != 0) {
 			found(s, FX_IND_IP, ip, strlen(ip), "v6", i, e - i);
 			use(s, i, e - i);
 		}
@@ -578,11 +581,11 @@ static void scan_domains(struct scan *s)
 	int dots, bad;
 
 	for (i = 0; i < s->n; i++) {
-		if (!link_alnum((unsigned char)t[i]) ||
-		    (i > 0 && (host_char((unsigned char)t[i - 1]) || strchr("@_/\\", t[i - 1]))))
+		if (!link_alnum(AT(i)) ||
+		    (i > 0 && (host_char(AT(i - 1)) || strchr("@_/\\", t[i - 1]))))
 			continue;
 		dots = 0;
-		for (e = i; e < s->n && host_char((unsigned char)t[e]); e++)
+		for (e = i; e < s->n && host_char(AT(e)); e++)
 			dots += t[e] == '.';
 		while (e > i && (t[e - 1] == '.' || t[e - 1] == '-'))
 			dots -= t[--e] == '.';
@@ -614,15 +617,15 @@ static void scan_phones(struct scan *s)
 	int open;
 
 	for (i = 0; i < s->n; i++) {
-		int c = (unsigned char)t[i];
+		int c = AT(i);
 
 		if (!(link_digit(c) || c == '+' || c == '(') ||
-		    (i > 0 && (link_alnum((unsigned char)t[i - 1]) || strchr(".+-/:", t[i - 1]))))
+		    (i > 0 && (link_alnum(AT(i - 1)) || strchr(".+-/:", t[i - 1]))))
 			continue;
 		nd = 0;
 		open = 0;
 		for (e = i; e < s->n && nd <= 16; e++) {
-			c = (unsigned char)t[e];
+			c = AT(e);
 			if (link_digit(c))
 				nd++;
 			else if (c == '+' && e == i)
@@ -642,7 +645,7 @@ static void scan_phones(struct scan *s)
 		}
 		while (e > i && !link_digit(t[e - 1]))
 			e--;
-		if (nd >= 7 && nd <= 15 && !(e < s->n && (link_alnum((unsigned char)t[e]) ||
+		if (nd >= 7 && nd <= 15 && !(e < s->n && (link_alnum(AT(e)) ||
 							 (t[e] == '.' && e + 1 < s->n &&
 							  link_digit(t[e + 1])) ||
 							 t[e] == ':' || t[e] == '/')) &&
@@ -699,15 +702,15 @@ static size_t skip_sep(const char *t, size_t n, size_t i)
 
 static void scan_accounts(struct scan *s)
 {
-	const char *t = s->t, *detail;
+	const char *t = s->t, *detail, *region = s->o && s->o->region ? s->o->region : "CN";
 	char v[FX_IND_MAX], ph[32];
 	size_t i, j, e, l;
 	int k;
 
 	for (i = 0; i < s->n; i++) {
 		/* wxid_… is WeChat's internal id: distinctive without a label. */
-		if (prefix_ci(t + i, s->n - i, "wxid_") && (i == 0 || !link_alnum((unsigned char)t[i - 1]))) {
-			for (e = i + 5; e < s->n && (link_alnum((unsigned char)t[e]) || t[e] == '_'); e++)
+		if (prefix_ci(t + i, s->n - i, "wxid_") && (i == 0 || !link_alnum(AT(i - 1)))) {
+			for (e = i + 5; e < s->n && (link_alnum(AT(e)) || t[e] == '_'); e++)
 				;
 			if (e - i >= 10 && e - i < 40) {
 				memcpy(v, "wechat:", 7);
@@ -720,15 +723,15 @@ static void scan_accounts(struct scan *s)
 		for (k = 0; labels[k].label; k++) {
 			l = strlen(labels[k].label);
 			if (prefix_ci(t + i, s->n - i, labels[k].label) &&
-			    (i == 0 || !link_alnum((unsigned char)t[i - 1])))
+			    (i == 0 || !link_alnum(AT(i - 1))))
 				break;
 		}
 		if (!labels[k].label)
 			continue;
 		j = skip_sep(t, s->n, i + l);
-		if (j == i + l && link_alnum((unsigned char)t[j]))
+		if (j == i + l && link_alnum(AT(j)))
 			continue; /* "QQ123" is not labelled, "qqmail" not a label */
-		for (e = j; e < s->n && (link_alnum((unsigned char)t[e]) || strchr("_-.@+", t[e])); e++)
+		for (e = j; e < s->n && (link_alnum(AT(e)) || strchr("_-.@+", t[e])); e++)
 			;
 		while (e > j && strchr(".-", t[e - 1]))
 			e--;
@@ -743,8 +746,7 @@ static void scan_accounts(struct scan *s)
 				continue;
 			use(s, j, e - j); /* a QQ number is not also a phone number */
 		} else if (strcmp(labels[k].platform, "wechat") == 0) {
-			if (fx_phone_norm(t + j, e - j, s->o && s->o->region ? s->o->region : "CN", 0,
-					  ph, &detail) != 0 &&
+			if (fx_phone_norm(t + j, e - j, region, 0, ph, &detail) != 0 &&
 			    !((lower(t[j]) >= 'a' && lower(t[j]) <= 'z') && e - j >= 6 &&
 				     e - j <= 20 && !memchr(t + j, '@', e - j) &&
 				     !memchr(t + j, '.', e - j)))
@@ -760,7 +762,7 @@ static void scan_accounts(struct scan *s)
 		v[l++] = ':';
 		if (e - j + l >= sizeof(v))
 			continue;
-		if (fx_phone_norm(t + j, e - j, s->o && s->o->region ? s->o->region : "CN", 0, ph,
+		if (fx_phone_norm(t + j, e - j, region, 0, ph,
 				  &detail) == 0 && strcmp(labels[k].platform, "qq") != 0) {
 			memcpy(v + l, ph, strlen(ph));
 			l += strlen(ph);

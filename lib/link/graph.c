@@ -103,9 +103,11 @@ static int scratch_open(struct build *g)
 			    " PRAGMA temp_store=FILE; PRAGMA cache_size=-16384;"
 			    " CREATE TABLE occ(node TEXT, rec BLOB, src INTEGER, ms INTEGER,"
 			    "  raw TEXT, type TEXT, detail TEXT, device TEXT);"
-			    " CREATE TABLE pair(a TEXT, b TEXT, kind INTEGER, rec BLOB, src INTEGER,"
+			    " CREATE TABLE pair(a TEXT, b TEXT, kind INTEGER, rec BLOB,"
+			    "  src INTEGER,"
 			    "  ms INTEGER, gap INTEGER, dir TEXT);"
-			    " CREATE TABLE ev(device TEXT, ms INTEGER, node TEXT, rec BLOB, src INTEGER);"
+			    " CREATE TABLE ev(device TEXT, ms INTEGER, node TEXT, rec BLOB,"
+			    "  src INTEGER);"
 			    " CREATE TABLE info(node TEXT, key TEXT, value TEXT,"
 			    "  UNIQUE(node, key, value));"
 			    " BEGIN") < 0)
@@ -899,7 +901,8 @@ static int links(struct build *g, struct out *o)
 		}
 		if (sqlite3_column_bytes(st, 3) != 32)
 			continue;
-		if (dir && (!gr.has_last || memcmp(sqlite3_column_blob(st, 3), gr.last_rec, 32) != 0))
+		if (dir && (!gr.has_last ||
+			    memcmp(sqlite3_column_blob(st, 3), gr.last_rec, 32) != 0))
 			*(strcmp(dir, "in") == 0 ? &gr.in : &gr.out) += 1;
 		group_add(&gr, sqlite3_column_blob(st, 3), sqlite3_column_int64(st, 4),
 			  sqlite3_column_type(st, 5) != SQLITE_NULL, sqlite3_column_int64(st, 5));
