@@ -203,3 +203,12 @@ person:张伟 phone:+8613800138000" ]
 	assert_line --regexp '^  phone +[0-9]+ +0 +0 +100\.00% +100\.00%$'
 	refute_output --partial 'under 99 %'
 }
+
+@test "build: what a web capture recorded about a host describes its domain" {
+	make_case
+	printf '%s\n' '{"v":1,"type":"visit","case":"2026-113","tool":"test","time":"2021-04-08T09:20:00.000Z","data":{"url":"https://kuaidi-cn.top/p?id=88","browser":"capture","server":"nginx/1.18.0","x_powered_by":"PHP/7.4.3","cert_issuer":"R3"}}' |
+		fx-case -q -C case add
+	fx-link -q -C case build >/dev/null
+	ind=$(fx-case -C case list --type indicator | jq -c 'select(.data.node == "domain:kuaidi-cn.top")')
+	[ "$(jq -c .data.web <<<"$ind")" = '{"cert_issuer":["R3"],"server":["nginx/1.18.0"],"x_powered_by":["PHP/7.4.3"]}' ]
+}
