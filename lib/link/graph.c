@@ -66,6 +66,7 @@ struct build {
 	char owner[FX_IND_MAX + 16]; /* device node or owner phone */
 	uint64_t bad;
 	int failed;
+	struct fx_progress prog;
 };
 
 /* ---- scratch database ---- */
@@ -375,6 +376,23 @@ static const char *direction(const char *d)
 }
 
 /*
+ * Records that describe things rather than say something: files, apps,
+ * settings, saved networks, pictures' metadata, and fx's own bookkeeping.
+ * They are part of the basis, but their strings are names, not messages.
+ */
+static int skip_type(const char *t)
+{
+	static const char *const types[] = { "app", "custody", "file", "photo", "setting",
+					     "verification", "wifi", NULL };
+	size_t i;
+
+	for (i = 0; types[i]; i++)
+		if (strcmp(t, types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Independent sources are different files: a record's source is its
  * src.sha256 (its first 8 bytes, as a number); a record without one is
  * its own kind of source, by tool and type (FNV-1a of their names).
@@ -435,7 +453,13 @@ static int read_record(const char *line, void *ctx)
 	}
 	/* The basis: which records, in which order, the graph was made from. */
 	fx_hash_update(g->basis, g->id, strlen(g->id));
-	g->b->records++;
+	if (++g->b->records % 4096 == 0)
+		fx_progress(&g->prog, "fx-link: %llu records read",
+			    (unsigned long long)g->b->records);
+	if (skip_type(t)) {
+		json_decref(rec);
+		return 0;
+	}
 	data = json_object_get(rec, FX_KEY_DATA);
 	g->device = json_string_value(json_object_get(rec, FX_KEY_DEVICE));
 	if (fx_unhex(g->id, g->rid, 32) < 0) {
@@ -967,7 +991,7 @@ int fx_link_build(struct fx_case *c, struct fx_link_build *b)
 	uint8_t md[32];
 	char opt[128];
 	size_t i;
-	int ret = -1;
+	int ret = -1, rc;
 
 	g->c = c;
 	g->b = b;
@@ -986,7 +1010,10 @@ int fx_link_build(struct fx_case *c, struct fx_link_build *b)
 	/* Inside the change: no one else can add records between reading and writing. */
 	g->basis = fx_hash_new(FX_HASH_SHA256);
 	q.withdrawn = 0;
-	if (fx_case_list(c, &q, read_record, g) != 0 || g->failed)
+	fx_progress_init(&g->prog, b->quiet);
+	rc = fx_case_list(c, &q, read_record, g);
+	fx_progress_done(&g->prog);
+	if (rc != 0 || g->failed)
 		goto fail;
 	/* The options that change the result are part of the basis too. */
 	snprintf(opt, sizeof(opt), "fx-link %s region=%s window=%lld geoip=%s", FX_VERSION,
