@@ -45,6 +45,7 @@
 #define FX_SRC_REGION "region"
 #define FX_SRC_LINE   "line"
 #define FX_SRC_MEMBER "member"
+#define FX_SRC_RECORDS "records" /* ids of the records a finding was derived from */
 
 /* A binary value: {"hex":"…"}. */
 #define FX_KEY_HEX "hex"

@@ -412,6 +412,47 @@ static const struct fx_field webcache_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field indicator_fields[] = {
+	{ "kind", FX_F_STRING, 1, "url, domain, ip, email, phone, card, crypto, account or payqr" },
+	{ "value", FX_F_STRING, 1, "the identifier, normalised (E.164, lowercase host, …)" },
+	{ "node", FX_F_STRING, 1, "its node in the graph: kind:value" },
+	{ "detail", FX_F_STRING, 0, "what sort: mobile, landline, visa, bitcoin, wechat, emvco, v4, …" },
+	{ "count", FX_F_INT, 1, "records it was found in" },
+	{ "sources", FX_F_INT, 1, "independent sources (different source files) among them" },
+	{ "seen_in", FX_F_ARRAY, 0, "the types of those records" },
+	{ "devices", FX_F_ARRAY, 0, "the devices of those records" },
+	{ "raw", FX_F_ARRAY, 0, "forms it was written in, when not the value (up to 8)" },
+	{ "first_seen", FX_F_TIME, 0, "the earliest of those records' times" },
+	{ "last_seen", FX_F_TIME, 0, "the latest" },
+	{ "host", FX_F_STRING, 0, "the host of a URL or an e-mail address" },
+	{ "registrable", FX_F_STRING, 0, "the registrable domain (public suffix list)" },
+	{ "suffix", FX_F_STRING, 0, "the public suffix" },
+	{ "ip_class", FX_F_STRING, 0, "public, private, loopback, link-local, shared, multicast, documentation, reserved" },
+	{ "country", FX_F_STRING, 0, "the country of a public address (offline GeoIP)" },
+	{ "region", FX_F_STRING, 0, "the country of a phone number, by its calling code" },
+	{ "web", FX_F_OBJECT, 0, "what web captures recorded about the host: server, x_powered_by, cert_issuer, …" },
+	{ "records_sha256", FX_F_SHA256, 0, "SHA-256 over the ids of all those records, in order" },
+	{ "basis", FX_F_SHA256, 0, "the build's input: SHA-256 of the ids of the records read and the options" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field link_fields[] = {
+	{ "a", FX_F_STRING, 1, "one node, kind:value (the lesser)" },
+	{ "b", FX_F_STRING, 1, "the other node" },
+	{ "kinds", FX_F_ARRAY, 1, "communication, contact, cooccurrence, time" },
+	{ "count", FX_F_INT, 1, "records that support the edge" },
+	{ "sources", FX_F_INT, 1, "independent sources (different source files) among them" },
+	{ "score", FX_F_NUMBER, 1, "ln(1 + count) + sources + time proximity" },
+	{ "gap_ms", FX_F_INT, 0, "for a time edge, the closest two events, in ms" },
+	{ "in", FX_F_INT, 0, "communications from b to a" },
+	{ "out", FX_F_INT, 0, "communications from a to b" },
+	{ "first_seen", FX_F_TIME, 0, "the earliest supporting record's time" },
+	{ "last_seen", FX_F_TIME, 0, "the latest" },
+	{ "records_sha256", FX_F_SHA256, 1, "SHA-256 over the ids of all supporting records, in order" },
+	{ "basis", FX_F_SHA256, 1, "the build's input: SHA-256 of the ids of the records read and the options" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_field note_fields[] = {
 	{ "text", FX_F_TEXT, 1, "the examiner's note" },
 	{ NULL, 0, 0, NULL },
@@ -581,6 +622,8 @@ static const struct fx_type types[] = {
 	{ "device", "a device evidence came from", device_fields },
 	{ "download", "a download in a browser's history", download_fields },
 	{ "file", "a file stored as evidence", file_fields },
+	{ "indicator", "an identifier found in the records, described", indicator_fields },
+	{ "link", "an edge of the association graph, with its support", link_fields },
 	{ "login", "a login a browser or WebView saved", login_fields },
 	{ "mms", "an MMS message", mms_fields },
 	{ "note", "an examiner's note", note_fields },

@@ -9,7 +9,7 @@
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 #   BENCH_REPORT_RECORDS  records in the case fx-report renders (default 100000)
 #   BENCH_BAG_MB   size of the case fx-export seals (default 2048)
-#   BENCH_ONLY     the sections to run, of: add walker android sign report bag (default all)
+#   BENCH_ONLY     the sections to run, of: add walker android sign report bag link (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -245,5 +245,65 @@ printf '  fx-export bag (tar)  %8.2f s  peak RSS %6s MiB  %sx tar + sha256sum  C
 RUNS=1 measure verify "$BIN/fx-export" -q verify "$TMP/bag.tar"
 printf '  fx-export verify     %8.2f s  peak RSS %6s MiB\n' "$WALL" "$RSS_MB"
 rm -rf "$TMP/case" "$TMP/bag.tar" "$TMP/bench.tar"
+echo
+fi
+
+# ---- fx-link ----
+if want link; then
+CORPUS=${BENCH_CORPUS:-20000}
+echo "== fx-link extract: $CORPUS labelled messages (goal: precision and recall >= 99 % for url, email, ip, phone)"
+python3 scripts/make-link-corpus.py "$CORPUS" "$TMP/corpus"
+measure extract "$BIN/fx-link" extract "$TMP/corpus/corpus.jsonl"
+"$BIN/fx-link" extract "$TMP/corpus/corpus.jsonl" >"$TMP/corpus/found.jsonl"
+python3 scripts/score-link.py "$TMP/corpus/truth.jsonl" "$TMP/corpus/found.jsonl" || true
+printf '  fx-link extract      %8.2f s  %9s records/s  peak RSS %6s MiB\n' \
+	"$WALL" "$(rate "$CORPUS" "$WALL")" "$RSS_MB"
+rm -rf "$TMP/corpus"
+
+# Ten phones' messages, calls and notes over three years: numbers from a pool
+# of 20,000, a third of the messages with a link and a call-back number.
+link_records() {
+	awk -v n="$1" 'BEGIN { srand(42); split("31 28 31 30 31 30 31 31 30 31 30 31", ml, " ")
+	for (i = 1; i <= n; i++) {
+		t = 1609459200 + int(i * 95 + rand() * 60); d = i % 10; num = int(rand() * 20000)
+		day = int(t / 86400); sec = t % 86400
+		for (y = 1970; ; y++) { yd = (y % 4 == 0) ? 366 : 365; if (day < yd) break; day -= yd }
+		ml[2] = (yd == 366) ? 29 : 28
+		for (m = 1; day >= ml[m]; m++) day -= ml[m]
+		ts = sprintf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, day + 1, int(sec / 3600),
+			     int(sec % 3600 / 60), sec % 60, i % 1000)
+		env = sprintf("\"case\":\"bench\",\"tool\":\"bench\",\"device\":\"imei:35693803564380%d\",\"time\":\"%s\"", d, ts)
+		r = rand(); dir = rand() < 0.5 ? "in" : "out"
+		if (rand() < 0.3)
+			body = sprintf("请点击 http://pay%d.top/r?id=%d 退款，客服 1390000%04d", num % 500, i, num % 7000)
+		else
+			body = sprintf("message %d, %d 元", i, i * 7 % 10000)
+		if (r < 0.4)
+			printf "{\"v\":1,\"type\":\"sms\",%s,\"data\":{\"address\":\"+86138%08d\",\"body\":\"%s\",\"direction\":\"%s\"}}\n", env, num, body, dir
+		else if (r < 0.8)
+			printf "{\"v\":1,\"type\":\"call\",%s,\"data\":{\"number\":\"+86138%08d\",\"direction\":\"%s\",\"duration\":%d}}\n", env, num, dir, int(rand() * 600)
+		else
+			printf "{\"v\":1,\"type\":\"note\",%s,\"data\":{\"text\":\"note %d: +86 138 %04d %04d wrote to user%d@mail%d.com\"}}\n", env, i, int(num / 10000), num % 10000, num, num % 50
+	} }'
+}
+
+for n in $(( RECORDS / 10 )) "$RECORDS"; do
+	echo "== fx-link build: the graph of $n records (goal for 1,000,000: < 60 s, memory bounded whatever the size)"
+	link_records "$n" >"$TMP/link.jsonl"
+	rm -rf "$TMP/case"
+	"$BIN/fx-case" -q -C "$TMP/case" init bench >/dev/null
+	"$BIN/fx-case" -q -C "$TMP/case" add "$TMP/link.jsonl"
+	rm -f "$TMP/link.jsonl"
+	RUNS=1 measure build "$BIN/fx-link" -C "$TMP/case" build
+	made=$(sed -n 's/.*records read: \([0-9]*\) indicators, \([0-9]*\) links.*/\1 indicators, \2 links/p' "$TMP/err")
+	printf '  fx-link build        %8.2f s  %9s records/s  peak RSS %6s MiB  CPU %s  (%s)\n' \
+		"$WALL" "$(rate "$n" "$WALL")" "$RSS_MB" "$CPU" "$made"
+	node=$("$BIN/fx-link" -C "$TMP/case" top --limit 1 | jq -r .data.b)
+	RUNS=1 measure around "$BIN/fx-link" -C "$TMP/case" around "$node" --depth 2 --limit 1000
+	printf '  fx-link around -d 2  %8.2f s  peak RSS %6s MiB  (%s)\n' "$WALL" "$RSS_MB" "$node"
+	RUNS=1 measure top "$BIN/fx-link" -C "$TMP/case" top --limit 20
+	printf '  fx-link top          %8.2f s  peak RSS %6s MiB\n' "$WALL" "$RSS_MB"
+done
+rm -rf "$TMP/case"
 echo
 fi

@@ -11,6 +11,8 @@ libjansson-dev
 libarchive-dev
 libexif-dev
 libxml2-dev
+libpsl-dev publicsuffix
+libmaxminddb-dev geoip-database
 libsnappy-dev
 libcurl4-openssl-dev
 softhsm2 libengine-pkcs11-openssl
