@@ -250,13 +250,24 @@ static int allowed_mix(unsigned set)
 	return (set & ~jpan) == 0 || (set & ~hanb) == 0 || (set & ~kore) == 0;
 }
 
+static int ascii_only(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 int web_look_host(const char *host, struct web_look *l)
 {
 	struct fx_buf uni = FX_BUF_INIT, skel = FX_BUF_INIT;
 	uint32_t cps[256];
 	const char *p = host, *dot;
 	unsigned all = 0, set;
-	size_t len;
+	size_t len, start;
+	int nonascii;
 	long n, i;
 	int s;
 	char a;
@@ -280,13 +291,16 @@ int web_look_host(const char *host, struct web_look *l)
 			fx_buf_add(&skel, p, len);
 		}
 		set = 0;
+		start = skel.len;
+		nonascii = 0;
 		for (i = 0; i < n; i++) {
+			if (cps[i] >= 0x80)
+				nonascii = 1;
 			s = script_of(cps[i]);
 			set |= 1u << s;
 			put_utf8(&uni, cps[i]);
 			a = cps[i] >= 0x80 ? confusable(cps[i]) : 0;
 			if (a) {
-				l->confusable = 1;
 				fx_buf_add(&skel, &a, 1);
 			} else {
 				a = (char)tolower((int)(cps[i] < 0x80 ? cps[i] : 0));
@@ -298,6 +312,13 @@ int web_look_host(const char *host, struct web_look *l)
 		}
 		if (n > 0 && !allowed_mix(set))
 			l->mixed = 1;
+		/*
+		 * Confusable: the label is not ASCII but its skeleton is, so it can
+		 * pass for an ASCII label ("раураl" for "paypal"); a Cyrillic
+		 * word that reads as Cyrillic is not.
+		 */
+		if (nonascii && n > 0 && ascii_only(skel.data + start, skel.len - start))
+			l->confusable = 1;
 		all |= set;
 		p += len;
 		if (*p == '.') {

@@ -45,7 +45,7 @@ static int http_scheme(CURLU *u)
 char *web_url_resolve(const char *base, const char *ref)
 {
 	CURLU *u = curl_url();
-	char *r = NULL, *t = NULL;
+	char *r = NULL, *t = NULL, *h = NULL;
 	const char *p;
 	size_t n;
 
@@ -65,14 +65,20 @@ char *web_url_resolve(const char *base, const char *ref)
 			goto out;
 	if (base && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
 		goto out;
-	if (curl_url_set(u, CURLUPART_URL, t, CURLU_URLENCODE) != CURLUE_OK)
+	/* A fragment alone names the base itself (libcurl 7.88 drops its file). */
+	if (t[0] != '#' && curl_url_set(u, CURLUPART_URL, t, CURLU_URLENCODE) != CURLUE_OK)
 		goto out;
 	if (!http_scheme(u))
 		goto out;
 	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+	/* Host names are case-insensitive: one spelling for comparing URLs. */
+	h = lower(part(u, CURLUPART_HOST, 0));
+	if (h)
+		curl_url_set(u, CURLUPART_HOST, h, 0);
 	r = part(u, CURLUPART_URL, 0);
 out:
 	free(t);
+	free(h);
 	curl_url_cleanup(u);
 	return r;
 }
