@@ -8,8 +8,8 @@
 #include "fx.h"
 #include "fx_web.h"
 
-int fx_pull_web_main(int argc, char **argv, struct fx_common *common,
-		     const struct fx_usage *usage, const struct fx_actor *who);
+int fx_pull_web_main(int argc, char **argv, struct fx_common *common, const struct fx_usage *usage,
+		     const struct fx_actor *who);
 
 enum {
 	OPT_VERIFY = 300,
@@ -24,15 +24,15 @@ enum {
 
 static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
-	{ "verify", required_argument, NULL, OPT_VERIFY },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "resolve", required_argument, NULL, OPT_RESOLVE },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "max-resources", required_argument, NULL, OPT_MAX_RESOURCES },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
-	{ "no-screenshot", no_argument, NULL, OPT_NO_SCREENSHOT },
-	{ NULL, 0, NULL, 0 },
+	{"verify", required_argument, NULL, OPT_VERIFY},
+	{"ca-file", required_argument, NULL, OPT_CA_FILE},
+	{"resolve", required_argument, NULL, OPT_RESOLVE},
+	{"max-size", required_argument, NULL, OPT_MAX_SIZE},
+	{"max-resources", required_argument, NULL, OPT_MAX_RESOURCES},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"user-agent", required_argument, NULL, OPT_USER_AGENT},
+	{"no-screenshot", no_argument, NULL, OPT_NO_SCREENSHOT},
+	{NULL, 0, NULL, 0},
 };
 
 /* A size with an optional K, M or G (powers of 1024). 0 when invalid. */
@@ -44,10 +44,23 @@ static uint64_t parse_size(const char *s)
 	if (end == s)
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	return *end ? 0 : (uint64_t)v;
 }
@@ -64,8 +77,8 @@ static int valid_resolve(const char *s)
 	return end == c2 && end > c1 + 1;
 }
 
-int fx_pull_web_main(int argc, char **argv, struct fx_common *common,
-		     const struct fx_usage *usage, const struct fx_actor *who)
+int fx_pull_web_main(int argc, char **argv, struct fx_common *common, const struct fx_usage *usage,
+		     const struct fx_actor *who)
 {
 	struct fx_web_opts o;
 	const char *verify = NULL;
@@ -93,13 +106,17 @@ int fx_pull_web_main(int argc, char **argv, struct fx_common *common,
 			break;
 		case OPT_RESOLVE:
 			if (!valid_resolve(optarg))
-				fx_opt_usage_error(usage, fx_xasprintf("--resolve '%s': give HOST:PORT:ADDR", optarg));
+				fx_opt_usage_error(
+					usage, fx_xasprintf("--resolve '%s': give HOST:PORT:ADDR",
+							    optarg));
 			resolve[nres++] = optarg;
 			break;
 		case OPT_MAX_SIZE:
 			o.max_size = parse_size(optarg);
 			if (!o.max_size)
-				fx_opt_usage_error(usage, "--max-size must be a size in bytes (K, M, G allowed)");
+				fx_opt_usage_error(
+					usage,
+					"--max-size must be a size in bytes (K, M, G allowed)");
 			break;
 		case OPT_MAX_RESOURCES:
 			o.max_resources = (unsigned)strtoul(optarg, &end, 10);

@@ -17,22 +17,22 @@
 #include "fx_case.h"
 
 struct fx_web_opts {
-	struct fx_case *c;         /* store the capture here; required to capture */
-	FILE *out;                 /* records go here (may be NULL) */
+	struct fx_case *c; /* store the capture here; required to capture */
+	FILE *out;         /* records go here (may be NULL) */
 	int quiet;
-	const char *ca_file;       /* trust store (PEM); NULL: the system's */
+	const char *ca_file;        /* trust store (PEM); NULL: the system's */
 	const char *const *resolve; /* HOST:PORT:ADDR entries, NULL-terminated */
-	uint64_t max_size;         /* bytes per body; more is cut and marked */
-	uint64_t max_total;        /* bytes of all bodies together */
-	unsigned max_resources;    /* linked resources fetched at most */
+	uint64_t max_size;          /* bytes per body; more is cut and marked */
+	uint64_t max_total;         /* bytes of all bodies together */
+	unsigned max_resources;     /* linked resources fetched at most */
 	unsigned max_redirects;
-	unsigned parallel;         /* resources fetched at once */
-	long timeout_ms;           /* per transfer */
+	unsigned parallel; /* resources fetched at once */
+	long timeout_ms;   /* per transfer */
 	const char *user_agent;
-	int screenshot;            /* take one when a headless Chromium is there */
+	int screenshot; /* take one when a headless Chromium is there */
 };
-#define FX_WEB_MAX_SIZE      (32u << 20)
-#define FX_WEB_MAX_TOTAL     (256u << 20)
+#define FX_WEB_MAX_SIZE (32u << 20)
+#define FX_WEB_MAX_TOTAL (256u << 20)
 #define FX_WEB_MAX_RESOURCES 500
 #define FX_WEB_MAX_REDIRECTS 10
 

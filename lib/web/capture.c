@@ -159,8 +159,7 @@ static json_t *tx_json(struct cap *c, const struct web_tx *t, int der)
 	if (v)
 		json_object_set_new(o, "location", fx_json_text(v, strlen(v)));
 	free(v);
-	v = t->head.len ? web_header(t->head.data, t->head.len, "Strict-Transport-Security")
-			: NULL;
+	v = t->head.len ? web_header(t->head.data, t->head.len, "Strict-Transport-Security") : NULL;
 	if (v)
 		json_object_set_new(o, "hsts", fx_json_text(v, strlen(v)));
 	free(v);
@@ -198,9 +197,9 @@ static void add_cdx(struct cap *c, const struct web_tx *t, uint64_t off, uint64_
 	key[k] = '\0';
 	surt = web_surt(t->url);
 	mime = web_header(t->head.data ? t->head.data : "", t->head.len, "Content-Type");
-	j = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "url", t->url, "mime",
-		      mime ? mime : "unk", "status", "", "digest", "", "length", (json_int_t)len,
-		      "offset", (json_int_t)off, "filename", "data.warc.gz");
+	j = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "url", t->url, "mime", mime ? mime : "unk",
+		      "status", "", "digest", "", "length", (json_int_t)len, "offset",
+		      (json_int_t)off, "filename", "data.warc.gz");
 	json_object_set_new(j, "status", json_sprintf("%ld", t->status));
 	json_object_set_new(j, "digest", json_sprintf("sha256:%s", t->payload_sha256));
 	x = &c->cdx[c->ncdx++];
@@ -386,7 +385,7 @@ static int fetch_links(struct cap *c, const struct web_links *l, const char *bas
 
 static const char *find_chromium(char **path)
 {
-	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome", NULL };
+	static const char *const names[] = {"chromium", "chromium-browser", "google-chrome", NULL};
 	const char *env = getenv("PATH");
 	const char *const *n;
 	const char *p, *e;
@@ -482,7 +481,7 @@ static char *screenshot(struct cap *c, const char *url, const char **note)
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		status = -1;
-		struct timespec ts = { 0, 100000000 };
+		struct timespec ts = {0, 100000000};
 		nanosleep(&ts, NULL);
 	}
 	if (pid > 0 && status == -1) {
@@ -507,7 +506,7 @@ none:
 
 static void rm_tree(const char *dir)
 {
-	static const char *const names[] = { "data.warc.gz", "capture.wacz", "screenshot.png", NULL };
+	static const char *const names[] = {"data.warc.gz", "capture.wacz", "screenshot.png", NULL};
 	const char *const *n;
 	char *p;
 
@@ -572,7 +571,8 @@ static const char *sign(struct cap *c, const char *wacz_path, int run)
 			execv(bin, argv);
 			_exit(127);
 		}
-		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
 			fx_warn("'%s': fx-sign sign failed", wacz_path);
 		if (tsa) {
 			n = 2;
@@ -599,7 +599,9 @@ out:
 	free(bin);
 	free(conf);
 	free(home);
-	return why ? why : tsa ? "handed to fx-sign to sign and timestamp" : "handed to fx-sign to sign";
+	return why   ? why
+	       : tsa ? "handed to fx-sign to sign and timestamp"
+		     : "handed to fx-sign to sign";
 }
 
 static json_t *res_json(const struct web_tx *t, const char *site)
@@ -722,7 +724,8 @@ static void walk_hops(struct cap *c, const char *url)
 		c->hops = fx_xrealloc(c->hops, (c->nhops + 1) * sizeof(*c->hops));
 		c->hops[c->nhops++] = t;
 		if (web_fetch_run(c->f, &t, 1, hop_done, c) < 0 || t->error) {
-			problem(c, cur, "%s", t->error_text ? t->error_text : "the transfer failed");
+			problem(c, cur, "%s",
+				t->error_text ? t->error_text : "the transfer failed");
 			break;
 		}
 		if (t->status < 300 || t->status >= 400)
@@ -741,11 +744,12 @@ static void walk_hops(struct cap *c, const char *url)
 	free(cur);
 }
 
-static int store(struct cap *c, const char *url, json_t *data, const char *wacz,
-		 const char *png, json_t **out)
+static int store(struct cap *c, const char *url, json_t *data, const char *wacz, const char *png,
+		 json_t **out)
 {
 	const struct fx_web_opts *o = c->o;
-	char hex[FX_SHA256_HEX], warc_hex[FX_SHA256_HEX], *warc = fx_path_join(c->dir, "data.warc.gz");
+	char hex[FX_SHA256_HEX], warc_hex[FX_SHA256_HEX],
+		*warc = fx_path_join(c->dir, "data.warc.gz");
 	json_t *rec, *v;
 	size_t i, k;
 	int existed;
@@ -779,8 +783,9 @@ static int store(struct cap *c, const char *url, json_t *data, const char *wacz,
 		}
 	rec = fx_record_new("capture", fx_case_id(o->c), NULL);
 	json_object_set(rec, FX_KEY_TIME, json_object_get(data, "started"));
-	json_object_set_new(rec, FX_KEY_SRC, json_pack("{s:s,s:s}", FX_SRC_SHA256, hex,
-						       FX_SRC_PATH, "archive/data.warc.gz"));
+	json_object_set_new(
+		rec, FX_KEY_SRC,
+		json_pack("{s:s,s:s}", FX_SRC_SHA256, hex, FX_SRC_PATH, "archive/data.warc.gz"));
 	json_object_update(json_object_get(rec, FX_KEY_DATA), data);
 	if (fx_case_add_record(o->c, rec, url, NULL) < 0) {
 		json_decref(rec);
@@ -827,7 +832,8 @@ int fx_web_capture(const struct fx_web_opts *o, const char *url)
 	if (web_url_check(url, &why) < 0)
 		return fx_error("'%s': %s", url, why);
 	if (!o->c)
-		return fx_error("'%s': a capture needs a case: give --case DIR or set FX_CASE", url);
+		return fx_error("'%s': a capture needs a case: give --case DIR or set FX_CASE",
+				url);
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.problems = json_array();
@@ -851,7 +857,8 @@ int fx_web_capture(const struct fx_web_opts *o, const char *url)
 	page = c.hops[c.nhops - 1];
 	if ((!page->error || page->truncated) && page->status >= 200 && page->status < 300) {
 		pb = parse_body(page, &a, &b, o->max_size);
-		if (is_html(page, pb) && web_html_links(pb->data ? pb->data : "", pb->len, &links) == 0) {
+		if (is_html(page, pb) &&
+		    web_html_links(pb->data ? pb->data : "", pb->len, &links) == 0) {
 			base = links.base ? web_url_resolve(page->url, links.base) : NULL;
 			if (!base)
 				base = fx_xstrdup(page->url);
@@ -860,7 +867,8 @@ int fx_web_capture(const struct fx_web_opts *o, const char *url)
 			fetch_links(&c, &css, NULL, &skipped);
 		}
 		if (skipped)
-			problem(&c, url, "%u more resources were not fetched: over --max-resources %u",
+			problem(&c, url,
+				"%u more resources were not fetched: over --max-resources %u",
 				skipped, o->max_resources);
 		png = screenshot(&c, page->url, &shot_note);
 	} else {
@@ -868,7 +876,8 @@ int fx_web_capture(const struct fx_web_opts *o, const char *url)
 	}
 	if (png) {
 		size_t n;
-		char *img = fx_read_file(png, &n, 0), *uri = fx_xasprintf("urn:screenshot:%s", page->url);
+		char *img = fx_read_file(png, &n, 0),
+		     *uri = fx_xasprintf("urn:screenshot:%s", page->url);
 
 		if (img)
 			warc_resource(&c, uri, "image/png", img, n);
@@ -908,7 +917,8 @@ int fx_web_capture(const struct fx_web_opts *o, const char *url)
 	in.page_url = page->url;
 	in.now = fx_time_now_ms();
 	web_judge(&in, data);
-	json_object_set_new(data, "screenshot", json_string(png ? "taken by headless Chromium" : shot_note));
+	json_object_set_new(data, "screenshot",
+			    json_string(png ? "taken by headless Chromium" : shot_note));
 	json_object_set_new(data, "sign", json_string(sign(&c, NULL, 0)));
 	time_of(fx_time_now_ms(), finished);
 	json_object_set_new(data, "finished", json_string(finished));

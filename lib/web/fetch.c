@@ -70,7 +70,8 @@ struct web_fetch *web_fetch_new(const struct fx_web_opts *o)
 	for (r = o->resolve; r && *r; r++)
 		f->resolve = curl_slist_append(f->resolve, *r);
 	/* Connections are reused across transfers: resources come faster. */
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)(o->parallel ? o->parallel : 1));
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+			  (long)(o->parallel ? o->parallel : 1));
 	return f;
 fail:
 	web_fetch_free(f);
@@ -201,11 +202,12 @@ static json_t *dns_lookup(struct web_fetch *f, const char *host)
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		if (ai->ai_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr, ip,
-				  sizeof(ip));
-		else if (ai->ai_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr,
+			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr,
 				  ip, sizeof(ip));
+		else if (ai->ai_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr, ip,
+				  sizeof(ip));
 		else
 			continue;
 		for (i = 0; i < json_array_size(ans); i++)
@@ -380,7 +382,8 @@ static int start(struct web_fetch *f, struct web_tx *t)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms < 15000 ? o->timeout_ms : 15000L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			 o->timeout_ms < 15000 ? o->timeout_ms : 15000L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -414,10 +417,11 @@ static void finish(struct web_tx *t, CURLcode rc)
 		t->error_text = fx_xasprintf("body larger than the limit of %llu bytes",
 					     (unsigned long long)t->f->o->max_size);
 	else if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION)
-		t->error_text = fx_xasprintf("TLS failure: %s", t->errbuf[0] ? t->errbuf
-									 : curl_easy_strerror(rc));
+		t->error_text = fx_xasprintf("TLS failure: %s",
+					     t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 	else
-		t->error_text = fx_xasprintf("%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		t->error_text =
+			fx_xasprintf("%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 }
 
 int web_fetch_run(struct web_fetch *f, struct web_tx **t, size_t n,

@@ -172,7 +172,8 @@ static void walk(struct walk *w, xmlNode *n)
 		} else if (ieq(n->name, "style")) {
 			v = xmlNodeGetContent(n);
 			if (v)
-				web_css_urls((const char *)v, strlen((const char *)v), "css-url", l);
+				web_css_urls((const char *)v, strlen((const char *)v), "css-url",
+					     l);
 			xmlFree(v);
 		} else if (ieq(n->name, "base") && !l->base) {
 			v = xmlGetProp(n, (const xmlChar *)"href");
@@ -205,7 +206,7 @@ static htmlDocPtr parse(const char *html, size_t len)
 int web_html_links(const char *html, size_t len, struct web_links *out)
 {
 	htmlDocPtr doc = parse(html, len);
-	struct walk w = { out, -1 };
+	struct walk w = {out, -1};
 
 	if (!doc)
 		return -1;
@@ -301,9 +302,10 @@ struct text {
 static int is_block(const xmlChar *name)
 {
 	static const char *const blocks[] = {
-		"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-		"section", "article", "header", "footer", "form", "table", "ul", "ol", "title",
-		"option", "blockquote", "pre", "nav", "main", "aside", "dt", "dd", NULL,
+		"p",      "div",  "br",    "li",    "tr", "td",      "th",      "h1",
+		"h2",     "h3",   "h4",    "h5",    "h6", "section", "article", "header",
+		"footer", "form", "table", "ul",    "ol", "title",   "option",  "blockquote",
+		"pre",    "nav",  "main",  "aside", "dt", "dd",      NULL,
 	};
 	const char *const *b;
 
@@ -355,7 +357,7 @@ static void text_walk(struct text *t, xmlNode *n)
 char *web_html_text(const char *html, size_t len)
 {
 	htmlDocPtr doc = parse(html, len);
-	struct text t = { FX_BUF_INIT, 0 };
+	struct text t = {FX_BUF_INIT, 0};
 
 	if (doc) {
 		text_walk(&t, xmlDocGetRootElement(doc));

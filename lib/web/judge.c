@@ -34,7 +34,7 @@ char *web_registrable(const char *host)
 int web_ip_private(const char *ip)
 {
 	unsigned char b[16];
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 	if (inet_pton(AF_INET, ip, b) == 1)
 		goto v4;
@@ -46,7 +46,7 @@ int web_ip_private(const char *ip)
 	}
 	/* ::, ::1, fc00::/7 unique local, fe80::/10 link-local, ff00::/8 multicast */
 	{
-		static const unsigned char zero[15] = { 0 };
+		static const unsigned char zero[15] = {0};
 
 		if (memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1))
 			return 1;
@@ -60,11 +60,11 @@ v4:
 
 /* Registrable domains of widely used content delivery networks. */
 static const char *const cdns[] = {
-	"akamaihd.net", "akamaized.net", "alicdn.com", "aliyuncs.com", "azureedge.net",
-	"b-cdn.net", "bdstatic.com", "bootcdn.net", "bootstrapcdn.com", "cloudflare.com",
-	"cloudfront.net", "edgecastcdn.net", "fastly.net", "fontawesome.com", "googleapis.com",
-	"gstatic.com", "gtimg.cn", "jquery.com", "jsdelivr.net", "kxcdn.com", "myqcloud.com",
-	"qpic.cn", "staticfile.org", "unpkg.com", NULL,
+	"akamaihd.net",   "akamaized.net",   "alicdn.com",     "aliyuncs.com",     "azureedge.net",
+	"b-cdn.net",      "bdstatic.com",    "bootcdn.net",    "bootstrapcdn.com", "cloudflare.com",
+	"cloudfront.net", "edgecastcdn.net", "fastly.net",     "fontawesome.com",  "googleapis.com",
+	"gstatic.com",    "gtimg.cn",        "jquery.com",     "jsdelivr.net",     "kxcdn.com",
+	"myqcloud.com",   "qpic.cn",         "staticfile.org", "unpkg.com",        NULL,
 };
 
 const char *web_host_class(const char *host, const char *site)
@@ -84,7 +84,7 @@ const char *web_host_class(const char *host, const char *site)
 }
 
 enum sev { SEV_INFO, SEV_CAUTION, SEV_SUSPICIOUS, SEV_FAILED };
-static const char *const sev_names[] = { "info", "caution", "suspicious", "failed" };
+static const char *const sev_names[] = {"info", "caution", "suspicious", "failed"};
 
 struct judge {
 	json_t *reasons;
@@ -127,8 +127,9 @@ static void judge_address(struct judge *j, const struct web_judge_in *in, json_t
 		char *b = web_registrable(in->hops[i + 1]->host ? in->hops[i + 1]->host : "");
 
 		if (strcmp(a, b) != 0)
-			reason(j, SEV_INFO, "redirect-cross-site", "'%s' redirected to another site, '%s'",
-			       in->hops[i]->url, in->hops[i + 1]->url);
+			reason(j, SEV_INFO, "redirect-cross-site",
+			       "'%s' redirected to another site, '%s'", in->hops[i]->url,
+			       in->hops[i + 1]->url);
 		if (in->hops[i]->tls && !(in->hops[i]->tls->verified && in->hops[i]->tls->host_ok))
 			reason(j, SEV_CAUTION, "hop-certificate",
 			       "the certificate of the redirect '%s' does not verify: %s",
@@ -147,7 +148,8 @@ static void judge_address(struct judge *j, const struct web_judge_in *in, json_t
 	} else if (page->tls) {
 		if (!page->tls->verified)
 			reason(j, SEV_SUSPICIOUS, "certificate-untrusted",
-			       "the certificate of '%s' does not verify against the trust store: %s",
+			       "the certificate of '%s' does not verify against the trust store: "
+			       "%s",
 			       page->host, page->tls->verify_text);
 		if (!page->tls->host_ok)
 			reason(j, SEV_SUSPICIOUS, "certificate-host",
@@ -160,7 +162,8 @@ static void judge_address(struct judge *j, const struct web_judge_in *in, json_t
 		hsts = web_header(page->head.data ? page->head.data : "", page->head.len,
 				  "Strict-Transport-Security");
 		if (hsts)
-			reason(j, SEV_INFO, "hsts", "the site asks for HTTPS only (HSTS: %s)", hsts);
+			reason(j, SEV_INFO, "hsts", "the site asks for HTTPS only (HSTS: %s)",
+			       hsts);
 		else
 			reason(j, SEV_INFO, "no-hsts", "the site sends no HSTS header");
 		free(hsts);
@@ -179,8 +182,8 @@ static void judge_address(struct judge *j, const struct web_judge_in *in, json_t
 				      look.scripts, "punycode", look.punycode, "mixed_scripts",
 				      look.mixed, "confusable", look.confusable));
 	if (look.bad_punycode)
-		reason(j, SEV_SUSPICIOUS, "punycode-invalid", "the host '%s' has a label that is not valid punycode",
-		       page->host);
+		reason(j, SEV_SUSPICIOUS, "punycode-invalid",
+		       "the host '%s' has a label that is not valid punycode", page->host);
 	else if (look.punycode)
 		reason(j, SEV_CAUTION, "punycode", "the host '%s' is punycode for '%s'", page->host,
 		       look.unicode);
@@ -219,8 +222,9 @@ static void judge_links(struct judge *j, const struct web_judge_in *in, json_t *
 			if (strcmp(cls, "third-party") == 0)
 				third++;
 		}
-		json_object_set_new(h, "count",
-				    json_integer(json_integer_value(json_object_get(h, "count")) + 1));
+		json_object_set_new(
+			h, "count",
+			json_integer(json_integer_value(json_object_get(h, "count")) + 1));
 		if (is_https(in->page_url) && !is_https(t->url))
 			mixed++;
 		if (t->error || t->status >= 400) {
@@ -233,13 +237,15 @@ static void judge_links(struct judge *j, const struct web_judge_in *in, json_t *
 	json_object_set_new(data, "hosts", list);
 	json_decref(hosts);
 	if (third)
-		reason(j, SEV_INFO, "third-party", "resources come from %zu third-party hosts", third);
+		reason(j, SEV_INFO, "third-party", "resources come from %zu third-party hosts",
+		       third);
 	if (mixed)
 		reason(j, SEV_CAUTION, "mixed-content",
 		       "%zu resources of the HTTPS page are loaded over plain HTTP", mixed);
 	if (failed)
 		reason(j, SEV_CAUTION, "resource-failed",
-		       "%zu resources could not be fetched (the first: '%s')", failed, first_failed);
+		       "%zu resources could not be fetched (the first: '%s')", failed,
+		       first_failed);
 	if (!l)
 		goto out;
 	base = l->base ? web_url_resolve(in->page_url, l->base) : NULL;
@@ -272,7 +278,7 @@ out:
 
 void web_judge(const struct web_judge_in *in, json_t *data)
 {
-	struct judge j = { json_array(), SEV_INFO };
+	struct judge j = {json_array(), SEV_INFO};
 	struct web_tx *page = in->nhops ? in->hops[in->nhops - 1] : NULL;
 	char *site;
 
@@ -288,7 +294,7 @@ void web_judge(const struct web_judge_in *in, json_t *data)
 		free(site);
 	}
 	json_object_set_new(data, "verdict",
-			    json_string(j.worst == SEV_FAILED	      ? "failed"
+			    json_string(j.worst == SEV_FAILED       ? "failed"
 					: j.worst == SEV_SUSPICIOUS ? "suspicious"
 					: j.worst == SEV_CAUTION    ? "caution"
 								    : "ok"));

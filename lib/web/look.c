@@ -91,34 +91,50 @@ long web_punycode_decode(const char *in, size_t len, uint32_t *out, size_t max)
 }
 
 enum script {
-	S_COMMON, S_INHERITED, S_LATIN, S_GREEK, S_CYRILLIC, S_ARMENIAN, S_HEBREW, S_ARABIC,
-	S_DEVANAGARI, S_THAI, S_GEORGIAN, S_CHEROKEE, S_HANGUL, S_HIRAGANA, S_KATAKANA,
-	S_BOPOMOFO, S_HAN, S_OTHER, S_COUNT
+	S_COMMON,
+	S_INHERITED,
+	S_LATIN,
+	S_GREEK,
+	S_CYRILLIC,
+	S_ARMENIAN,
+	S_HEBREW,
+	S_ARABIC,
+	S_DEVANAGARI,
+	S_THAI,
+	S_GEORGIAN,
+	S_CHEROKEE,
+	S_HANGUL,
+	S_HIRAGANA,
+	S_KATAKANA,
+	S_BOPOMOFO,
+	S_HAN,
+	S_OTHER,
+	S_COUNT
 };
 
 static const char *const script_names[S_COUNT] = {
-	"Common", "Inherited", "Latin", "Greek", "Cyrillic", "Armenian", "Hebrew", "Arabic",
-	"Devanagari", "Thai", "Georgian", "Cherokee", "Hangul", "Hiragana", "Katakana",
-	"Bopomofo", "Han", "Other",
+	"Common", "Inherited", "Latin",      "Greek",    "Cyrillic", "Armenian",
+	"Hebrew", "Arabic",    "Devanagari", "Thai",     "Georgian", "Cherokee",
+	"Hangul", "Hiragana",  "Katakana",   "Bopomofo", "Han",      "Other",
 };
 
 static const struct {
 	uint32_t lo, hi;
 	enum script s;
 } ranges[] = {
-	{ 0x30, 0x39, S_COMMON },     { 0x41, 0x5a, S_LATIN },       { 0x61, 0x7a, S_LATIN },
-	{ 0xc0, 0xd6, S_LATIN },      { 0xd8, 0xf6, S_LATIN },       { 0xf8, 0x24f, S_LATIN },
-	{ 0x250, 0x2af, S_LATIN },    { 0x300, 0x36f, S_INHERITED }, { 0x370, 0x3ff, S_GREEK },
-	{ 0x400, 0x52f, S_CYRILLIC }, { 0x530, 0x58f, S_ARMENIAN },  { 0x590, 0x5ff, S_HEBREW },
-	{ 0x600, 0x6ff, S_ARABIC },   { 0x750, 0x77f, S_ARABIC },    { 0x900, 0x97f, S_DEVANAGARI },
-	{ 0xe00, 0xe7f, S_THAI },     { 0x10a0, 0x10ff, S_GEORGIAN }, { 0x1100, 0x11ff, S_HANGUL },
-	{ 0x13a0, 0x13ff, S_CHEROKEE }, { 0x1e00, 0x1eff, S_LATIN }, { 0x1f00, 0x1fff, S_GREEK },
-	{ 0x2c60, 0x2c7f, S_LATIN },  { 0x2de0, 0x2dff, S_CYRILLIC }, { 0x3040, 0x309f, S_HIRAGANA },
-	{ 0x30a0, 0x30ff, S_KATAKANA }, { 0x3100, 0x312f, S_BOPOMOFO }, { 0x3130, 0x318f, S_HANGUL },
-	{ 0x3400, 0x4dbf, S_HAN },    { 0x4e00, 0x9fff, S_HAN },     { 0xa640, 0xa69f, S_CYRILLIC },
-	{ 0xa720, 0xa7ff, S_LATIN },  { 0xac00, 0xd7af, S_HANGUL },  { 0xf900, 0xfaff, S_HAN },
-	{ 0xff10, 0xff19, S_COMMON }, { 0xff21, 0xff3a, S_LATIN },   { 0xff41, 0xff5a, S_LATIN },
-	{ 0x20000, 0x2ffff, S_HAN },
+	{0x30, 0x39, S_COMMON},       {0x41, 0x5a, S_LATIN},        {0x61, 0x7a, S_LATIN},
+	{0xc0, 0xd6, S_LATIN},        {0xd8, 0xf6, S_LATIN},        {0xf8, 0x24f, S_LATIN},
+	{0x250, 0x2af, S_LATIN},      {0x300, 0x36f, S_INHERITED},  {0x370, 0x3ff, S_GREEK},
+	{0x400, 0x52f, S_CYRILLIC},   {0x530, 0x58f, S_ARMENIAN},   {0x590, 0x5ff, S_HEBREW},
+	{0x600, 0x6ff, S_ARABIC},     {0x750, 0x77f, S_ARABIC},     {0x900, 0x97f, S_DEVANAGARI},
+	{0xe00, 0xe7f, S_THAI},       {0x10a0, 0x10ff, S_GEORGIAN}, {0x1100, 0x11ff, S_HANGUL},
+	{0x13a0, 0x13ff, S_CHEROKEE}, {0x1e00, 0x1eff, S_LATIN},    {0x1f00, 0x1fff, S_GREEK},
+	{0x2c60, 0x2c7f, S_LATIN},    {0x2de0, 0x2dff, S_CYRILLIC}, {0x3040, 0x309f, S_HIRAGANA},
+	{0x30a0, 0x30ff, S_KATAKANA}, {0x3100, 0x312f, S_BOPOMOFO}, {0x3130, 0x318f, S_HANGUL},
+	{0x3400, 0x4dbf, S_HAN},      {0x4e00, 0x9fff, S_HAN},      {0xa640, 0xa69f, S_CYRILLIC},
+	{0xa720, 0xa7ff, S_LATIN},    {0xac00, 0xd7af, S_HANGUL},   {0xf900, 0xfaff, S_HAN},
+	{0xff10, 0xff19, S_COMMON},   {0xff21, 0xff3a, S_LATIN},    {0xff41, 0xff5a, S_LATIN},
+	{0x20000, 0x2ffff, S_HAN},
 };
 
 static enum script script_of(uint32_t c)
@@ -138,21 +154,18 @@ static const struct {
 	uint32_t c;
 	char a;
 } confusables[] = {
-	{ 0x0131, 'i' }, { 0x0237, 'j' }, { 0x0251, 'a' }, { 0x0261, 'g' }, { 0x0269, 'i' },
-	{ 0x03b1, 'a' }, { 0x03b3, 'y' }, { 0x03b9, 'i' }, { 0x03ba, 'k' }, { 0x03bd, 'v' },
-	{ 0x03bf, 'o' }, { 0x03c1, 'p' }, { 0x03c5, 'u' }, { 0x03c7, 'x' }, { 0x03c9, 'w' },
-	{ 0x03f2, 'c' }, { 0x03f3, 'j' }, { 0x0430, 'a' }, { 0x0431, '6' }, { 0x0433, 'r' },
-	{ 0x0435, 'e' }, { 0x043e, 'o' }, { 0x043f, 'n' }, { 0x0440, 'p' }, { 0x0441, 'c' },
-	{ 0x0443, 'y' }, { 0x0445, 'x' }, { 0x044c, 'b' }, { 0x0455, 's' }, { 0x0456, 'i' },
-	{ 0x0458, 'j' }, { 0x04af, 'y' }, { 0x04bb, 'h' }, { 0x04cf, 'l' }, { 0x0501, 'd' },
-	{ 0x051b, 'q' }, { 0x051d, 'w' }, { 0x0563, 'q' }, { 0x0570, 'h' }, { 0x0578, 'n' },
-	{ 0x057c, 'n' }, { 0x057d, 'u' }, { 0x0581, 'g' }, { 0x0585, 'o' }, { 0x13a0, 'd' },
-	{ 0x13a1, 'r' }, { 0x13a2, 't' }, { 0x13a5, 'i' }, { 0x13aa, 'a' }, { 0x13ab, 'j' },
-	{ 0x13ac, 'e' }, { 0x13b3, 'w' }, { 0x13b7, 'm' }, { 0x13bb, 'h' }, { 0x13c0, 'g' },
-	{ 0x13c2, 'h' }, { 0x13c3, 'z' }, { 0x13cf, 'b' }, { 0x13d2, 'r' }, { 0x13da, 's' },
-	{ 0x13de, 'l' }, { 0x13df, 'c' }, { 0x13e2, 'p' }, { 0x1d00, 'a' }, { 0x1d04, 'c' },
-	{ 0x1d0f, 'o' }, { 0x1d1c, 'u' }, { 0x1d20, 'v' }, { 0x1d21, 'w' }, { 0x1d22, 'z' },
-	{ 0x2113, 'l' },
+	{0x0131, 'i'}, {0x0237, 'j'}, {0x0251, 'a'}, {0x0261, 'g'}, {0x0269, 'i'}, {0x03b1, 'a'},
+	{0x03b3, 'y'}, {0x03b9, 'i'}, {0x03ba, 'k'}, {0x03bd, 'v'}, {0x03bf, 'o'}, {0x03c1, 'p'},
+	{0x03c5, 'u'}, {0x03c7, 'x'}, {0x03c9, 'w'}, {0x03f2, 'c'}, {0x03f3, 'j'}, {0x0430, 'a'},
+	{0x0431, '6'}, {0x0433, 'r'}, {0x0435, 'e'}, {0x043e, 'o'}, {0x043f, 'n'}, {0x0440, 'p'},
+	{0x0441, 'c'}, {0x0443, 'y'}, {0x0445, 'x'}, {0x044c, 'b'}, {0x0455, 's'}, {0x0456, 'i'},
+	{0x0458, 'j'}, {0x04af, 'y'}, {0x04bb, 'h'}, {0x04cf, 'l'}, {0x0501, 'd'}, {0x051b, 'q'},
+	{0x051d, 'w'}, {0x0563, 'q'}, {0x0570, 'h'}, {0x0578, 'n'}, {0x057c, 'n'}, {0x057d, 'u'},
+	{0x0581, 'g'}, {0x0585, 'o'}, {0x13a0, 'd'}, {0x13a1, 'r'}, {0x13a2, 't'}, {0x13a5, 'i'},
+	{0x13aa, 'a'}, {0x13ab, 'j'}, {0x13ac, 'e'}, {0x13b3, 'w'}, {0x13b7, 'm'}, {0x13bb, 'h'},
+	{0x13c0, 'g'}, {0x13c2, 'h'}, {0x13c3, 'z'}, {0x13cf, 'b'}, {0x13d2, 'r'}, {0x13da, 's'},
+	{0x13de, 'l'}, {0x13df, 'c'}, {0x13e2, 'p'}, {0x1d00, 'a'}, {0x1d04, 'c'}, {0x1d0f, 'o'},
+	{0x1d1c, 'u'}, {0x1d20, 'v'}, {0x1d21, 'w'}, {0x1d22, 'z'}, {0x2113, 'l'},
 };
 
 static char confusable(uint32_t c)
@@ -330,7 +343,8 @@ int web_look_host(const char *host, struct web_look *l)
 	for (s = S_LATIN; s < S_COUNT; s++)
 		if (all & 1u << s) {
 			if (l->scripts[0])
-				strncat(l->scripts, ",", sizeof(l->scripts) - strlen(l->scripts) - 1);
+				strncat(l->scripts, ",",
+					sizeof(l->scripts) - strlen(l->scripts) - 1);
 			strncat(l->scripts, script_names[s],
 				sizeof(l->scripts) - strlen(l->scripts) - 1);
 		}

@@ -25,8 +25,8 @@ struct res {
 };
 
 struct side {
-	struct fx_buf page;         /* the page's bytes (entity body) */
-	char *url;                  /* where it was (or claims to be) */
+	struct fx_buf page; /* the page's bytes (entity body) */
+	char *url;          /* where it was (or claims to be) */
 	char sha256[FX_SHA256_HEX];
 	struct res *res;
 	size_t nres;
@@ -88,7 +88,8 @@ static int on_record(const struct web_warc_rec *r, void *ctx)
 	char *te;
 	size_t hl;
 
-	if (type && uri && strcmp(type, "resource") == 0 && strncmp(uri, "urn:fx:capture:", 15) == 0) {
+	if (type && uri && strcmp(type, "resource") == 0 &&
+	    strncmp(uri, "urn:fx:capture:", 15) == 0) {
 		json_t *j = json_loadb(r->block, r->block_len, 0, NULL);
 		const char *fu = json_string_value(json_object_get(j, "final_url"));
 
@@ -156,8 +157,7 @@ static struct response *response_for(struct warc_read *w, const char *url)
 }
 
 /* The resources the page links to, resolved against url. */
-static void page_links(const struct fx_buf *page, const char *url, struct web_links *l,
-		       char **base)
+static void page_links(const struct fx_buf *page, const char *url, struct web_links *l, char **base)
 {
 	web_html_links(page->data ? page->data : "", page->len, l);
 	*base = l->base ? web_url_resolve(url, l->base) : NULL;
@@ -197,7 +197,7 @@ static char *capture_path(const struct fx_web_opts *o, const char *capture)
 static int load_capture(const struct fx_web_opts *o, const char *path, struct side *s,
 			char file_sha[FX_SHA256_HEX])
 {
-	struct warc_read w = { NULL, 0, NULL };
+	struct warc_read w = {NULL, 0, NULL};
 	struct web_links l = WEB_LINKS_INIT;
 	struct response *r;
 	char *data = NULL, *base = NULL, *u;
@@ -217,8 +217,8 @@ static int load_capture(const struct fx_web_opts *o, const char *path, struct si
 	}
 	/* The page: the capture's final URL, else the redirects followed. */
 	r = w.final_url ? response_for(&w, w.final_url) : NULL;
-	for (r = r ? r : &w.v[0], hops = 0; r->status >= 300 && r->status < 400 && r->location && hops < 20;
-	     hops++) {
+	for (r = r ? r : &w.v[0], hops = 0;
+	     r->status >= 300 && r->status < 400 && r->location && hops < 20; hops++) {
 		u = web_url_resolve(r->url, r->location);
 		struct response *n = u ? response_for(&w, u) : NULL;
 
@@ -382,7 +382,8 @@ static int load_file(const char *path, const char *url, struct side *s)
 			    !strstr(l.v[i].ref, "..")) {
 				local = fx_xasprintf("%s%.*s", dir, (int)strcspn(l.v[i].ref, "?#"),
 						     l.v[i].ref);
-				if (access(local, R_OK) == 0 && fx_sha256_file(local, hex, NULL) < 0)
+				if (access(local, R_OK) == 0 &&
+				    fx_sha256_file(local, hex, NULL) < 0)
 					hex[0] = '\0';
 				free(local);
 			}
@@ -466,8 +467,8 @@ int fx_web_verify(const struct fx_web_opts *o, const char *capture, const char *
 		json_object_set_new(rec, FX_KEY_TIME, json_string(now));
 		json_object_set_new(data, "compared", json_string(now));
 	}
-	json_object_set_new(rec, FX_KEY_SRC, json_pack("{s:s,s:s}", FX_SRC_SHA256, file_sha,
-						       FX_SRC_PATH, capture));
+	json_object_set_new(rec, FX_KEY_SRC,
+			    json_pack("{s:s,s:s}", FX_SRC_SHA256, file_sha, FX_SRC_PATH, capture));
 	json_object_set_new(data, "capture", json_string(capture));
 	json_object_set_new(data, "url", json_string(cap.url));
 	json_object_set_new(data, "offered", json_string(page));
@@ -493,14 +494,17 @@ int fx_web_verify(const struct fx_web_opts *o, const char *capture, const char *
 	for (i = 0; i < off.nres; i++) {
 		r = find_res(&cap, off.res[i].url);
 		if (!r)
-			json_array_append_new(added, res_pair(off.res[i].url, NULL, off.res[i].sha256));
-		else if (r->sha256[0] && off.res[i].sha256[0] && strcmp(r->sha256, off.res[i].sha256) != 0)
-			json_array_append_new(changed,
-					      res_pair(off.res[i].url, r->sha256, off.res[i].sha256));
+			json_array_append_new(added,
+					      res_pair(off.res[i].url, NULL, off.res[i].sha256));
+		else if (r->sha256[0] && off.res[i].sha256[0] &&
+			 strcmp(r->sha256, off.res[i].sha256) != 0)
+			json_array_append_new(
+				changed, res_pair(off.res[i].url, r->sha256, off.res[i].sha256));
 	}
 	for (i = 0; i < cap.nres; i++)
 		if (!find_res(&off, cap.res[i].url))
-			json_array_append_new(removed, res_pair(cap.res[i].url, cap.res[i].sha256, NULL));
+			json_array_append_new(removed,
+					      res_pair(cap.res[i].url, cap.res[i].sha256, NULL));
 	json_object_set_new(data, "resources_added", added);
 	json_object_set_new(data, "resources_removed", removed);
 	json_object_set_new(data, "resources_changed", changed);

@@ -56,7 +56,8 @@ char *web_surt(const char *url)
 			fx_buf_add(&b, ",", 1);
 	}
 	if (port && scheme &&
-	    !((port == 443 && strcmp(scheme, "https") == 0) || (port == 80 && strcmp(scheme, "http") == 0))) {
+	    !((port == 443 && strcmp(scheme, "https") == 0) ||
+	      (port == 80 && strcmp(scheme, "http") == 0))) {
 		char pb[16];
 
 		snprintf(pb, sizeof(pb), ":%u", port);
@@ -91,7 +92,8 @@ static int add_entry(struct archive *a, const char *name, const void *data, size
 		archive_write_zip_set_compression_deflate(a);
 	if (archive_write_header(a, e) != ARCHIVE_OK ||
 	    (len && archive_write_data(a, data, len) != (la_ssize_t)len))
-		ret = fx_error("cannot write '%s' into the WACZ: %s", name, archive_error_string(a));
+		ret = fx_error("cannot write '%s' into the WACZ: %s", name,
+			       archive_error_string(a));
 	archive_entry_free(e);
 	return ret;
 }
@@ -153,14 +155,14 @@ int web_wacz_write(const char *path, const char *warc, const struct web_page_ent
 	}
 	res = json_array();
 	json_array_append_new(res, resource("data.warc.gz", WARC_NAME, warc_data, warc_len));
-	json_array_append_new(res, resource("index.cdx", "indexes/index.cdx",
-					    idx.data ? idx.data : "", idx.len));
-	json_array_append_new(res, resource("pages.jsonl", "pages/pages.jsonl", pages.data,
-					    pages.len));
+	json_array_append_new(
+		res, resource("index.cdx", "indexes/index.cdx", idx.data ? idx.data : "", idx.len));
+	json_array_append_new(res,
+			      resource("pages.jsonl", "pages/pages.jsonl", pages.data, pages.len));
 	pkg = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "profile", "data-package",
 			"wacz_version", "1.1.1", "created", created, "modified", created,
-			"software", "fx-pull " FX_VERSION, "mainPageURL", page->url,
-			"mainPageDate", page->ts, "resources", res);
+			"software", "fx-pull " FX_VERSION, "mainPageURL", page->url, "mainPageDate",
+			page->ts, "resources", res);
 	if (page->title)
 		json_object_set_new(pkg, "title", json_string(page->title));
 	dp = json_dumps(pkg, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -205,7 +207,7 @@ out:
 
 static int is_zip(const char *path)
 {
-	char m[4] = { 0 };
+	char m[4] = {0};
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ok;
 
 	if (fd < 0)

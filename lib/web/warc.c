@@ -59,8 +59,8 @@ static void field(struct fx_buf *b, const char *name, const char *v)
 	fx_buf_add(b, "\r\n", 2);
 }
 
-void web_warc_format(struct web_warc_head *h, const void *a, size_t na, const void *b,
-		     size_t nb, struct fx_buf *out)
+void web_warc_format(struct web_warc_head *h, const void *a, size_t na, const void *b, size_t nb,
+		     struct fx_buf *out)
 {
 	struct fx_hash *d = fx_hash_new(FX_HASH_SHA256);
 	uint8_t md[FX_SHA256_LEN];
@@ -221,7 +221,8 @@ int web_warc_each(const char *name, const char *data, size_t len,
 		if (p == end)
 			break;
 		if (end - p < 9 || strncmp(p, "WARC/", 5) != 0) {
-			ret = fx_error("'%s': no WARC record at offset %zu", name, (size_t)(p - data));
+			ret = fx_error("'%s': no WARC record at offset %zu", name,
+				       (size_t)(p - data));
 			break;
 		}
 		hend = NULL;

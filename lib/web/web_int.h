@@ -42,7 +42,8 @@ int web_url_check(const char *url, const char **why);
 
 struct web_link {
 	char *ref;        /* as written in the page (malloc'd) */
-	const char *kind; /* "image", "script", "stylesheet", "icon", "frame", "media", "css-url", "other" (static) */
+	const char *kind; /* "image", "script", "stylesheet", "icon", "frame", "media", "css-url",
+			     "other" (static) */
 };
 struct web_form {
 	char *action; /* as written; "" when absent (the page itself) */
@@ -57,7 +58,10 @@ struct web_links {
 	char *base;  /* <base href>, or NULL */
 	char *title; /* <title> text, or NULL */
 };
-#define WEB_LINKS_INIT { NULL, 0, 0, NULL, 0, 0, NULL, NULL }
+#define WEB_LINKS_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0, NULL, 0, 0, NULL, NULL                                                 \
+	}
 void web_links_release(struct web_links *l);
 void web_links_add(struct web_links *l, const char *ref, size_t len, const char *kind);
 
@@ -103,10 +107,10 @@ struct web_tls {
 	char *version, *cipher;
 	struct fx_buf *der; /* the chain as the peer sent it, leaf first */
 	size_t nder;
-	int verified;       /* chained to a trusted root, not expired, … */
-	long verify_code;   /* OpenSSL's X509_V_ERR_* */
+	int verified;     /* chained to a trusted root, not expired, … */
+	long verify_code; /* OpenSSL's X509_V_ERR_* */
 	char *verify_text;
-	int host_ok;        /* the leaf is valid for the host */
+	int host_ok;                   /* the leaf is valid for the host */
 	int64_t not_before, not_after; /* leaf validity, ms since 1970 */
 	char *subject, *issuer;
 };
@@ -123,8 +127,8 @@ struct web_tx {
 	long status;
 	char ip[64];
 	long port;
-	int truncated;      /* the body was cut at a limit */
-	int error;          /* non-zero: the exchange failed */
+	int truncated; /* the body was cut at a limit */
+	int error;     /* non-zero: the exchange failed */
 	char *error_text;
 	struct web_tls *tls; /* NULL for plain HTTP, or before the handshake */
 	double seconds;
@@ -188,8 +192,8 @@ void web_digest_label(const uint8_t md[FX_SHA256_LEN], char out[80]);
  * WARC-Block-Digest over the block a then b), the block, and the two
  * CRLFs that end a record.
  */
-void web_warc_format(struct web_warc_head *h, const void *a, size_t na, const void *b,
-		     size_t nb, struct fx_buf *out);
+void web_warc_format(struct web_warc_head *h, const void *a, size_t na, const void *b, size_t nb,
+		     struct fx_buf *out);
 
 struct web_warc {
 	FILE *fp;
@@ -253,13 +257,13 @@ int web_wacz_read_warc(const char *path, char **data, size_t *len);
 /* ---- look.c ---- */
 
 struct web_look {
-	char *unicode;    /* the host with punycode labels decoded (UTF-8) */
-	char *skeleton;   /* the host with confusable characters replaced */
+	char *unicode;     /* the host with punycode labels decoded (UTF-8) */
+	char *skeleton;    /* the host with confusable characters replaced */
 	char scripts[160]; /* the scripts of its letters, comma-separated */
-	int punycode;     /* some label is xn-- */
-	int bad_punycode; /* one does not decode */
-	int mixed;        /* a label mixes scripts outside UTS #39's allowed sets */
-	int confusable;   /* some character looks like an ASCII one */
+	int punycode;      /* some label is xn-- */
+	int bad_punycode;  /* one does not decode */
+	int mixed;         /* a label mixes scripts outside UTS #39's allowed sets */
+	int confusable;    /* some character looks like an ASCII one */
 };
 /* Analyses host (ASCII or UTF-8). _release frees. Returns 0 or -1. */
 int web_look_host(const char *host, struct web_look *l);
@@ -285,10 +289,10 @@ const char *web_host_class(const char *host, const char *site);
 struct web_judge_in {
 	struct web_tx **hops; /* the redirect chain, the page last */
 	size_t nhops;
-	struct web_tx **res;  /* the resources */
+	struct web_tx **res; /* the resources */
 	size_t nres;
 	const struct web_links *links; /* of the page, or NULL */
-	const char *page_url; /* the final URL */
+	const char *page_url;          /* the final URL */
 	int64_t now;
 };
 /*

@@ -22,7 +22,8 @@ FX_TEST(test_webcap_links)
 {
 	static const char html[] =
 		"<!DOCTYPE html><html><head><title>Shop</title><base href=\"/b/\">"
-		"<link rel=\"stylesheet\" href=\"s.css\"><link rel=\"shortcut icon\" href=\"i.ico\">"
+		"<link rel=\"stylesheet\" href=\"s.css\"><link rel=\"shortcut icon\" "
+		"href=\"i.ico\">"
 		"<link rel=\"alternate\" href=\"feed.xml\"><link rel=preload href=\"f.woff2\">"
 		"<script src=\"a.js\"></script><script>var x = '<img src=no.png>';</script>"
 		"<style>.h{background:url(h.jpg)}</style></head><body>"
@@ -100,16 +101,16 @@ FX_TEST(test_webcap_url_resolve)
 	static const struct {
 		const char *base, *ref, *want;
 	} v[] = {
-		{ "https://a.test/x/y.html", "../img/a.png", "https://a.test/img/a.png" },
-		{ "https://a.test/x/y.html", "//cdn.test/j.js", "https://cdn.test/j.js" },
-		{ "https://a.test/x/y.html", " z.css\n", "https://a.test/x/z.css" },
-		{ "https://a.test/x/y.html", "#top", "https://a.test/x/y.html" },
-		{ "https://a.test/x/y.html", "f.woff2?v=1#x", "https://a.test/x/f.woff2?v=1" },
-		{ "http://a.test/", "HTTPS://B.TEST:8443/P", "https://b.test:8443/P" },
-		{ "https://a.test/", "data:image/png;base64,AA", NULL },
-		{ "https://a.test/", "javascript:alert(1)", NULL },
-		{ "https://a.test/", "mailto:x@a.test", NULL },
-		{ "https://a.test/", "", NULL },
+		{"https://a.test/x/y.html", "../img/a.png", "https://a.test/img/a.png"},
+		{"https://a.test/x/y.html", "//cdn.test/j.js", "https://cdn.test/j.js"},
+		{"https://a.test/x/y.html", " z.css\n", "https://a.test/x/z.css"},
+		{"https://a.test/x/y.html", "#top", "https://a.test/x/y.html"},
+		{"https://a.test/x/y.html", "f.woff2?v=1#x", "https://a.test/x/f.woff2?v=1"},
+		{"http://a.test/", "HTTPS://B.TEST:8443/P", "https://b.test:8443/P"},
+		{"https://a.test/", "data:image/png;base64,AA", NULL},
+		{"https://a.test/", "javascript:alert(1)", NULL},
+		{"https://a.test/", "mailto:x@a.test", NULL},
+		{"https://a.test/", "", NULL},
 	};
 	const char *why;
 	size_t i;
@@ -158,7 +159,8 @@ FX_TEST(test_webcap_warc_framing)
 	fx_buf_add(&ab, "hello", 5);
 	fx_sha256(ab.data, ab.len, md);
 	web_digest_label(md, label);
-	CHECK(strncmp(b.data, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:", 56) == 0);
+	CHECK(strncmp(b.data,
+		      "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:", 56) == 0);
 	CHECK(strlen(h.id) == 47 && h.id[18] == '-' && h.id[24] == '4' && h.id[46] == '>');
 	CHECK(strstr(b.data, "\r\nWARC-Date: 2026-04-08T09:14:07.692Z\r\n") != NULL);
 	CHECK(strstr(b.data, "\r\nWARC-Target-URI: https://a.test/\r\n") != NULL);
@@ -170,7 +172,8 @@ FX_TEST(test_webcap_warc_framing)
 	p = strstr(b.data, want);
 	CHECK(p != NULL);
 	/* The block, then the two CRLFs that end a record, and nothing else. */
-	CHECK(p && strcmp(p + strlen(want) - 12, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n") == 0);
+	CHECK(p && strcmp(p + strlen(want) - 12,
+			  "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n") == 0);
 	/* A value cannot break the header: controls become spaces. */
 	fx_buf_truncate(&b, 0);
 	memset(&h, 0, sizeof(h));
@@ -259,7 +262,8 @@ FX_TEST(test_webcap_warc_roundtrip)
 FX_TEST(test_webcap_dechunk)
 {
 	struct fx_buf b = FX_BUF_INIT;
-	static const char raw[] = "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-T: 1\r\n\r\n";
+	static const char raw[] =
+		"4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-T: 1\r\n\r\n";
 
 	CHECK(web_dechunk(raw, sizeof(raw) - 1, &b) == 0);
 	CHECK_STR(b.data, "Wikipedia in\r\n\r\nchunks.");
@@ -310,11 +314,16 @@ FX_TEST(test_webcap_lookalike)
 	CHECK(l.punycode && !l.mixed && !l.confusable);
 	web_look_release(&l);
 	/* Japanese mixes Han, Hiragana, Katakana and Latin legitimately. */
-	CHECK(web_look_host("\xe6\x97\xa5\xe6\x9c\xac\xe3\x81\xae\xe3\x82\xab\xe3\x83\xa1\xe3\x83\xa9" "abc.jp", &l) == 0);
+	CHECK(web_look_host(
+		      "\xe6\x97\xa5\xe6\x9c\xac\xe3\x81\xae\xe3\x82\xab\xe3\x83\xa1\xe3\x83\xa9"
+		      "abc.jp",
+		      &l) == 0);
 	CHECK(!l.mixed);
 	web_look_release(&l);
 	/* Fullwidth Latin passes for ASCII. */
-	CHECK(web_look_host("\xef\xbd\x90" "aypal.com", &l) == 0);
+	CHECK(web_look_host("\xef\xbd\x90"
+			    "aypal.com",
+			    &l) == 0);
 	CHECK(l.confusable && !l.mixed);
 	CHECK_STR(l.skeleton, "paypal.com");
 	web_look_release(&l);
