@@ -118,8 +118,12 @@ int web_warc_write(struct web_warc *w, struct web_warc_head *h, const void *a, s
 	fx_buf_truncate(&w->rec, 0);
 	web_warc_format(h, a, na, b, nb, &w->rec);
 	memset(&z, 0, sizeof(z));
-	/* 16 + 15: a gzip member per record. */
-	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	/*
+	 * 16 + 15: a gzip member per record. Level 1: most of a page's bytes
+	 * are images and fonts that do not compress, and the capture should
+	 * not wait on the compressor.
+	 */
+	if (deflateInit2(&z, 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return fx_error("cannot compress a WARC record");
 	z.next_in = (unsigned char *)w->rec.data;
 	z.avail_in = (uInt)w->rec.len;
@@ -151,7 +155,8 @@ int web_warc_close(struct web_warc *w)
 {
 	int ret = 0;
 
-	if (w->fp && (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0))
+	/* No fsync: the file is a draft; the store syncs the copy it keeps. */
+	if (w->fp && fflush(w->fp) != 0)
 		ret = fx_error_errno("cannot write '%s'", w->path);
 	if (w->fp && fclose(w->fp) != 0 && ret == 0)
 		ret = fx_error_errno("cannot write '%s'", w->path);

@@ -13,6 +13,7 @@ Anything else missing is a 404.
 import http.server
 import mimetypes
 import os
+import socket
 import socketserver
 import ssl
 import sys
@@ -27,6 +28,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def setup(self):
+        # Headers and body are separate writes: without this, Nagle and
+        # delayed ACKs cost a keep-alive client 40 ms a request.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if isinstance(self.request, ssl.SSLSocket):
             try:
                 self.request.do_handshake()
@@ -90,6 +94,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 def main():
     root, portfile, listens = sys.argv[1], sys.argv[2], sys.argv[3:]
+    # Threads serving parallel clients hand the interpreter lock on
+    # sooner than every 5 ms: a parallel client is not made to wait.
+    sys.setswitchinterval(0.0002)
     Handler.root = os.path.abspath(root)
     ports = []
     for spec in listens:
