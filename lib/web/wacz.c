@@ -130,8 +130,10 @@ int web_wacz_write(const char *path, const char *warc, const struct web_page_ent
 	if (!warc_data || !a)
 		goto out;
 	/* The pages list (json-pages-1.0). */
-	line = dump(json_pack("{s:s,s:s,s:s}", "format", "json-pages-1.0", "id", "pages", "title",
-			      "All Pages"));
+	res = json_pack("{s:s,s:s,s:s}", "format", "json-pages-1.0", "id", "pages", "title",
+			"All Pages");
+	line = dump(res);
+	json_decref(res);
 	fx_buf_add(&pages, line, strlen(line));
 	fx_buf_add(&pages, "\n", 1);
 	free(line);
