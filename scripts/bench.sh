@@ -157,7 +157,7 @@ openssl x509 -req -in "$web/site.csr" -CA "$web/ca.pem" -CAkey "$web/ca.key" -se
 } >"$web/root/www.bench.test/index.html"
 echo 'body { margin: 0 }' >"$web/root/www.bench.test/r/s.css"
 ln -s www.bench.test "$web/root/127.0.0.1"
-python3 "$ROOT/tests/web/server.py" "$web/root" "$web/ports" "$web/site.pem:$web/site.key" 2>/dev/null &
+python3 "$ROOT/tests/web/server.py" --workers 2 "$web/root" "$web/ports" "$web/site.pem:$web/site.key" 2>/dev/null &
 srv=$!
 trap 'kill "$srv" 2>/dev/null; chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do [ -s "$web/ports" ] && break; sleep 0.1; done

@@ -131,7 +131,7 @@ need_node() {
 		all(.data.hops[]; .ip == "127.0.0.1" and .port == ($p | tonumber) and
 			.dns.answers == ["127.0.0.1"] and .dns.source == "resolve option" and
 			(.tls.version | test("^TLSv1\\.[23]$")) and (.tls.cipher | length) > 0 and
-			.tls.verified and .tls.host_match and (.tls.chain | length) >= 1 and
+			.tls.verified and .tls.host_match and (.tls.chain | length) >= 1 and .tls.age_days == 0 and
 			.tls.issuer == "CN=fx test CA")' rec.jsonl
 	# The WACZ, the WARC and each certificate (DER) are objects of the case.
 	for h in $(jq -r '.data.wacz_sha256, .data.warc_sha256, .data.hops[].tls.chain[]' rec.jsonl); do
@@ -232,6 +232,15 @@ need_node() {
 	run -0 --separate-stderr fx-pull -C case web --no-screenshot $RESOLVE "https://www.shop.test:$GOOD/change.html"
 	run -0 jq -e '.data.hops[0].tls.verified == false and
 		(.data.reasons | map(.code) | index("certificate-untrusted"))' <<<"$output"
+}
+
+@test "fx-pull web: a plain HTTP page is captured and judged as fetched without TLS" {
+	make_case
+	mkdir -p "$WEB/root/plain.test"
+	echo '<html><body><img src="a.png"></body></html>' >"$WEB/root/plain.test/index.html"
+	run -0 --separate-stderr web "http://plain.test:$PLAIN/"
+	run -0 jq -e '.data.complete and .data.verdict == "caution" and (.data.hops[0] | has("tls") | not) and
+		(.data.reasons | map(.code) | index("plain-http")) and .data.resources[0].status == 404' <<<"$output"
 }
 
 @test "fx-pull web: --verify confirms a page with the captured bytes (exit 0)" {

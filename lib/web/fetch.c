@@ -430,6 +430,7 @@ int web_fetch_run(struct web_fetch *f, struct web_tx **t, size_t n,
 	size_t next = 0, running = 0, par = f->o->parallel ? f->o->parallel : 1;
 	struct web_tx *x;
 	CURLMsg *m;
+	char *priv;
 	int still, q;
 
 	while (next < n || running) {
@@ -448,8 +449,9 @@ int web_fetch_run(struct web_fetch *f, struct web_tx **t, size_t n,
 		while ((m = curl_multi_info_read(f->multi, &q)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			x = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			priv = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+			x = (struct web_tx *)(void *)priv;
 			finish(x, m->data.result);
 			curl_multi_remove_handle(f->multi, x->easy);
 			curl_easy_cleanup(x->easy);

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Local HTTP(S) servers for the fx-pull web tests and bench, on 127.0.0.1.
 
-Usage: server.py ROOT PORTFILE LISTEN...
+Usage: server.py [--workers N] ROOT PORTFILE LISTEN...
   LISTEN is CERT:KEY for an HTTPS listener or "plain" for plain HTTP.
+  --workers N forks N processes that accept on the same sockets, as a
+  pre-forking web server does (one process by default).
 Each listener takes a free port; PORTFILE gets one port per line, in order.
 Files are served from ROOT/HOST/PATH (HOST without the port). Conventions:
   PATH.redirect   answer 302 with its content as Location
@@ -92,13 +94,25 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     request_queue_size = 128
 
 
+def orphan_watch(parent):
+    while True:
+        if os.getppid() != parent:
+            os._exit(0)
+        threading.Event().wait(0.5)
+
+
 def main():
-    root, portfile, listens = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    workers = 1
+    if args and args[0] == "--workers":
+        workers = int(args[1])
+        args = args[2:]
+    root, portfile, listens = args[0], args[1], args[2:]
     # Threads serving parallel clients hand the interpreter lock on
     # sooner than every 5 ms: a parallel client is not made to wait.
     sys.setswitchinterval(0.0002)
     Handler.root = os.path.abspath(root)
-    ports = []
+    ports, servers = [], []
     for spec in listens:
         srv = Server(("127.0.0.1", 0), Handler)
         if spec != "plain":
@@ -108,7 +122,16 @@ def main():
             srv.socket = ctx.wrap_socket(srv.socket, server_side=True,
                                          do_handshake_on_connect=False)
         ports.append(str(srv.server_address[1]))
+        servers.append(srv)
+    parent = os.getpid()
+    for _ in range(workers - 1):
+        if os.fork() == 0:
+            threading.Thread(target=orphan_watch, args=(parent,), daemon=True).start()
+            break
+    for srv in servers:
         threading.Thread(target=srv.serve_forever, daemon=True).start()
+    if os.getpid() != parent:
+        threading.Event().wait()
     with open(portfile + ".tmp", "w") as f:
         f.write("\n".join(ports) + "\n")
     os.rename(portfile + ".tmp", portfile)
