@@ -214,6 +214,17 @@ static void add_cdx(struct cap *c, const struct web_tx *t, uint64_t off, uint64_
 	free(mime);
 }
 
+/* Whether the body is worth compressing: text is, images and fonts are not. */
+static int compressible(const struct web_tx *t)
+{
+	char *ct = web_header(t->head.data ? t->head.data : "", t->head.len, "Content-Type");
+	int r = !ct || strncasecmp(ct, "text/", 5) == 0 || web_has_ci(ct, "javascript") ||
+		web_has_ci(ct, "json") || web_has_ci(ct, "xml") || web_has_ci(ct, "svg");
+
+	free(ct);
+	return r;
+}
+
 /* Writes one exchange to the WARC: request, response, metadata. */
 static void write_tx(struct cap *c, struct web_tx *t)
 {
@@ -257,6 +268,7 @@ static void write_tx(struct cap *c, struct web_tx *t)
 		h.concurrent = req_id[0] ? req_id : NULL;
 		h.payload = label;
 		h.truncated = t->truncated ? "length" : NULL;
+		h.stored = !compressible(t);
 		if (web_warc_write(&c->warc, &h, t->head.data, t->head.len, t->body.data,
 				   t->body.len, &off, &len) < 0)
 			goto fail;

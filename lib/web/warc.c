@@ -119,11 +119,10 @@ int web_warc_write(struct web_warc *w, struct web_warc_head *h, const void *a, s
 	web_warc_format(h, a, na, b, nb, &w->rec);
 	memset(&z, 0, sizeof(z));
 	/*
-	 * 16 + 15: a gzip member per record. Level 1: most of a page's bytes
-	 * are images and fonts that do not compress, and the capture should
-	 * not wait on the compressor.
+	 * 16 + 15: a gzip member per record. Level 1, or 0 for bodies that
+	 * are compressed already: the capture should not wait on zlib.
 	 */
-	if (deflateInit2(&z, 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, h->stored ? 0 : 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return fx_error("cannot compress a WARC record");
 	z.next_in = (unsigned char *)w->rec.data;
 	z.avail_in = (uInt)w->rec.len;

@@ -179,6 +179,7 @@ struct web_warc_head {
 	const char *payload;    /* WARC-Payload-Digest value, or NULL */
 	const char *truncated;  /* WARC-Truncated reason, or NULL */
 	const char *filename;   /* WARC-Filename (warcinfo), or NULL */
+	int stored;             /* gzip without compressing (images, fonts, video) */
 	char id[64];            /* out: WARC-Record-ID, <urn:uuid:…> */
 };
 
