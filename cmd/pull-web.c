@@ -147,7 +147,7 @@ int fx_pull_web_main(int argc, char **argv, struct fx_common *common, const stru
 	if (!verify && !common->case_dir)
 		fx_opt_usage_error(usage, "web needs a case: give --case DIR or set FX_CASE");
 	if (common->case_dir) {
-		o.c = fx_case_open(common->case_dir, verify ? FX_CASE_READ : FX_CASE_WRITE, who);
+		o.c = fx_case_open(common->case_dir, FX_CASE_WRITE, who);
 		if (!o.c) {
 			ret = FX_EXIT_USAGE;
 			goto out;

@@ -56,8 +56,10 @@ int fx_web_capture(const struct fx_web_opts *o, const char *url);
  * Compares a page offered later (page: a saved file, or an http(s) URL
  * fetched now with o's options) with a capture (a WACZ or WARC file, or
  * with o->c a capture record's id or its WACZ's SHA-256). Writes one
- * `comparison` record. Returns 0 when the page is the captured page's
- * bytes, 1 when it differs, -1 when the comparison could not be made.
+ * `comparison` record; with o->c it is also added to the case, with the
+ * page offered (and a capture from outside) stored as objects, in one
+ * change. Returns 0 when the page is the captured page's bytes, 1 when it
+ * differs, -1 when the comparison could not be made.
  */
 int fx_web_verify(const struct fx_web_opts *o, const char *capture, const char *page);
 

@@ -241,6 +241,12 @@ need_node() {
 	run -0 --separate-stderr web "http://plain.test:$PLAIN/"
 	run -0 jq -e '.data.complete and .data.verdict == "caution" and (.data.hops[0] | has("tls") | not) and
 		(.data.reasons | map(.code) | index("plain-http")) and .data.resources[0].status == 404' <<<"$output"
+	# An HTTPS page that sends its visitor on to plain HTTP is suspicious.
+	echo "http://plain.test:$PLAIN/" >"$WEB/root/www.shop.test/down.html.redirect"
+	run -0 --separate-stderr web "https://www.shop.test:$GOOD/down.html"
+	rm "$WEB/root/www.shop.test/down.html.redirect"
+	run -0 jq -e '.data.verdict == "suspicious" and
+		(.data.reasons[] | select(.code == "redirect-downgrade") | .severity == "suspicious")' <<<"$output"
 }
 
 @test "fx-pull web: --verify confirms a page with the captured bytes (exit 0)" {
@@ -258,6 +264,10 @@ need_node() {
 	run -0 --separate-stderr fx-pull -C case web --verify "${id:0:12}" --ca-file "$WEB/ca.pem" \
 		$RESOLVE "https://www.shop.test:$GOOD/change.html"
 	[ "$(jq -r .data.result <<<"$output")" = identical ]
+	# With a case, the comparison and the page offered are kept in it.
+	[ "$(fx-case -C case list --type comparison | jq -r .data.result)" = identical ]
+	[ -f "$(obj "$(jq -r .data.offered_sha256 <<<"$output")")" ]
+	fx-case -q -C case verify >/dev/null
 }
 
 @test "fx-pull web: --verify tells a page changed since the capture: text and resources with hashes (exit 1)" {

@@ -137,8 +137,9 @@ static json_t *tx_json(struct cap *c, const struct web_tx *t, int der)
 		if (t->tls->not_before && fx_time_format(t->tls->not_before, ts) == 0) {
 			json_object_set_new(tls, "not_before", json_string(ts));
 			/* How old the certificate was when it was presented. */
-			json_object_set_new(tls, "age_days",
-					    json_integer((t->started - t->tls->not_before) / 86400000));
+			json_object_set_new(
+				tls, "age_days",
+				json_integer((t->started - t->tls->not_before) / 86400000));
 		}
 		if (t->tls->not_after && fx_time_format(t->tls->not_after, ts) == 0)
 			json_object_set_new(tls, "not_after", json_string(ts));

@@ -136,6 +136,10 @@ static void judge_address(struct judge *j, const struct web_judge_in *in, json_t
 			       in->hops[i]->url,
 			       !in->hops[i]->tls->verified ? in->hops[i]->tls->verify_text
 							   : "not valid for the host");
+		if (is_https(in->hops[i]->url) && !is_https(in->hops[i + 1]->url))
+			reason(j, SEV_SUSPICIOUS, "redirect-downgrade",
+			       "'%s' redirected from HTTPS to plain HTTP, '%s'", in->hops[i]->url,
+			       in->hops[i + 1]->url);
 		if (!is_https(in->hops[i]->url))
 			reason(j, SEV_CAUTION, "hop-plain-http",
 			       "the redirect '%s' was fetched without TLS", in->hops[i]->url);

@@ -441,6 +441,48 @@ static json_t *res_pair(const char *url, const char *cap, const char *off)
 	return o;
 }
 
+/*
+ * With a case, the comparison is evidence too: the page offered and the
+ * capture file (when it came from outside) are stored, and the record
+ * added, in one change with its custody entry.
+ */
+static int keep(const struct fx_web_opts *o, const char *path, const char *file_sha,
+		const struct side *off, const char *capture, const char *page, json_t *rec)
+{
+	struct fx_store *st = fx_case_store(o->c);
+	char hex[FX_SHA256_HEX];
+	uint64_t size;
+	json_t *v;
+	int existed;
+
+	if (fx_case_begin(o->c, "verify") < 0)
+		return -1;
+	v = json_pack("{s:s,s:s,s:s,s:s}", "kind", "web-capture", "path", capture, "sha256",
+		      file_sha, "offered", page);
+	fx_case_note_input(o->c, v);
+	json_decref(v);
+	if (!fx_store_has(st, file_sha) && fx_store_put_file(st, path, hex, &size, &existed) < 0)
+		goto fail;
+	fx_case_note_object(o->c, file_sha);
+	if (fx_store_put_buf(st, off->page.data ? off->page.data : "", off->page.len, hex,
+			     &existed) < 0)
+		goto fail;
+	fx_case_note_object(o->c, hex);
+	if (fx_case_add_record(o->c, rec, page, NULL) < 0)
+		goto fail;
+	v = json_pack("{s:s,s:O}", "offered", page, "result",
+		      json_object_get(json_object_get(rec, FX_KEY_DATA), "result"));
+	if (fx_case_commit(o->c, v, NULL) < 0) {
+		json_decref(v);
+		return -1;
+	}
+	json_decref(v);
+	return 0;
+fail:
+	fx_case_rollback(o->c);
+	return -1;
+}
+
 int fx_web_verify(const struct fx_web_opts *o, const char *capture, const char *page)
 {
 	struct side cap, off;
@@ -510,7 +552,9 @@ int fx_web_verify(const struct fx_web_opts *o, const char *capture, const char *
 	json_object_set_new(data, "resources_changed", changed);
 	ret = 1;
 write:
-	if (o->out && fx_record_write(o->out, rec) < 0)
+	if (o->c && keep(o, path, file_sha, &off, capture, page, rec) < 0)
+		ret = -1;
+	if (ret >= 0 && o->out && fx_record_write(o->out, rec) < 0)
 		ret = -1;
 	if (ret >= 0 && !o->quiet)
 		fprintf(stderr, "%s: '%s': %s\n", fx_progname(), page,
