@@ -303,6 +303,23 @@ need_node() {
 	fx-case -q -C case verify >/dev/null
 }
 
+@test "fx-pull web: resources over --max-resources are left out, said, and the capture marked incomplete" {
+	make_case
+	run -1 --separate-stderr web --max-resources 5 "https://www.shop.test:$GOOD/many.html"
+	[[ "$stderr" == *"195 more resources were not fetched: over --max-resources 5"* ]]
+	run -0 jq -e '.data.complete == false and .data.resource_count == 5' <<<"$output"
+}
+
+@test "fx-pull web: without --resolve the DNS answers are the system resolver's" {
+	make_case
+	mkdir -p "$WEB/root/localhost"
+	echo '<html><body>local</body></html>' >"$WEB/root/localhost/index.html"
+	run -0 --separate-stderr fx-pull -C case web --no-screenshot --ca-file "$WEB/ca.pem" "https://localhost:$GOOD/"
+	run -0 jq -e '.data.hops[0].dns.source == "resolver" and (.data.hops[0].dns.answers | index("127.0.0.1")) and
+		.data.hops[0].tls.host_match == false and
+		(.data.reasons | map(.code) | index("certificate-host"))' <<<"$output"
+}
+
 @test "fx-pull web: an invalid URL is refused with a clear message and nothing stored" {
 	make_case
 	run -2 --separate-stderr web "not a url"
