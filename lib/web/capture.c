@@ -400,27 +400,30 @@ static int fetch_links(struct cap *c, const struct web_links *l, const char *bas
 	return ret;
 }
 
-static const char *find_chromium(char **path)
+/* The executable name in $PATH: 1 with *path (malloc'd), or 0. */
+static int find_on_path(const char *name, char **path)
 {
-	static const char *const names[] = {"chromium", "chromium-browser", "google-chrome", NULL};
-	const char *env = getenv("PATH");
-	const char *const *n;
-	const char *p, *e;
+	const char *env = getenv("PATH"), *p, *e;
 	char *cand;
 
-	for (n = names; *n; n++)
-		for (p = env ? env : "/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
-			e = strchr(p, ':');
-			if (!e)
-				e = p + strlen(p);
-			cand = fx_xasprintf("%.*s/%s", (int)(e - p), p, *n);
-			if (access(cand, X_OK) == 0) {
-				*path = cand;
-				return *n;
-			}
-			free(cand);
+	for (p = env ? env : "/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (!e)
+			e = p + strlen(p);
+		cand = fx_xasprintf("%.*s/%s", (int)(e - p), p, name);
+		if (access(cand, X_OK) == 0) {
+			*path = cand;
+			return 1;
 		}
-	return NULL;
+		free(cand);
+	}
+	return 0;
+}
+
+static int find_chromium(char **path)
+{
+	return find_on_path("chromium", path) || find_on_path("chromium-browser", path) ||
+	       find_on_path("google-chrome", path);
 }
 
 /*
@@ -546,73 +549,46 @@ static int put(struct cap *c, const char *path, char hex[FX_SHA256_HEX])
 	return 0;
 }
 
-/* Hands the WACZ to fx-sign when it is installed and configured. */
+/* Runs argv[0] with argv and waits. Returns 0 when it exited 0. */
+static int run_prog(char *const argv[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/*
+ * Hands the WACZ to fx-sign when it is on PATH and $FX_HOME/sign.json
+ * exists: signed by the examiner as signer, and timestamped by $FX_TSA
+ * when set. With run 0, only says what would be done. Returns the note
+ * for the record (static).
+ */
 static const char *sign(struct cap *c, const char *wacz_path, int run)
 {
 	char *home = fx_home(), *conf = fx_path_join(home, "sign.json"), *bin = NULL;
+	char *dir = (char *)fx_case_dir(c->o->c), *wacz = (char *)wacz_path;
 	const char *tsa = getenv("FX_TSA"), *why = NULL;
-	const char *env = getenv("PATH"), *p, *e;
 
-	for (p = env ? env : ""; *p && !bin; p = *e ? e + 1 : e) {
-		e = strchr(p, ':');
-		if (!e)
-			e = p + strlen(p);
-		bin = fx_xasprintf("%.*s/fx-sign", (int)(e - p), p);
-		if (access(bin, X_OK) != 0) {
-			free(bin);
-			bin = NULL;
-		}
-	}
-	if (!bin)
+	if (!find_on_path("fx-sign", &bin))
 		why = "skipped: no fx-sign on PATH";
 	else if (access(conf, R_OK) != 0)
 		why = "skipped: no signing configuration in $FX_HOME";
-	if (why || !run)
-		goto out;
-	{
-		pid_t pid;
-		int st;
-		char *argv[12];
-		int n = 0;
+	if (!why && run) {
+		char *s[] = {bin, "sign", "--role", "signer", "--case", dir, wacz, NULL};
+		char *t[] = {bin, "stamp", "--tsa", (char *)tsa, "--case", dir, wacz, NULL};
 
-		argv[n++] = bin;
-		argv[n++] = "sign";
-		argv[n++] = "--role";
-		argv[n++] = "signer";
-		argv[n++] = "--case";
-		argv[n++] = (char *)fx_case_dir(c->o->c);
-		argv[n++] = (char *)wacz_path;
-		argv[n] = NULL;
-		pid = fork();
-		if (pid == 0) {
-			execv(bin, argv);
-			_exit(127);
-		}
-		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-		    WEXITSTATUS(st) != 0)
+		if (run_prog(s) < 0)
 			fx_warn("'%s': fx-sign sign failed", wacz_path);
-		if (tsa) {
-			n = 2;
-			argv[n++] = "stamp";
-			argv[n++] = "--tsa";
-			argv[n++] = (char *)tsa;
-			argv[n++] = "--case";
-			argv[n++] = (char *)fx_case_dir(c->o->c);
-			argv[n++] = (char *)wacz_path;
-			argv[n] = NULL;
-			argv[1] = argv[2];
-			memmove(argv + 1, argv + 2, (size_t)(n - 1) * sizeof(*argv));
-			pid = fork();
-			if (pid == 0) {
-				execv(bin, argv);
-				_exit(127);
-			}
-			if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-			    WEXITSTATUS(st) != 0)
-				fx_warn("'%s': fx-sign stamp failed", wacz_path);
-		}
+		if (tsa && run_prog(t) < 0)
+			fx_warn("'%s': fx-sign stamp failed", wacz_path);
 	}
-out:
 	free(bin);
 	free(conf);
 	free(home);
