@@ -6,7 +6,7 @@ MANDIR    := $(PREFIX)/share/man
 DATADIR   := $(PREFIX)/share/fx
 
 PKGS      := sqlite3 openssl jansson libarchive libxml-2.0 libexif zbar lept libcurl \
-             cairo pangocairo fontconfig libpsl libmaxminddb
+             cairo pangocairo fontconfig libpsl libmaxminddb zlib
 CC        ?= cc
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -61,7 +61,10 @@ $(BUILD)/.flags: FORCE
 	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@
 
 bin/%: $(BUILD)/cmd/%.o $(LIBFX) bin/.variant
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+# fx-pull web parses its own options (cmd/pull-web.c).
+bin/fx-pull: $(BUILD)/cmd/pull-web.o
 
 # Relink bin/ when switching between the plain and the sanitized build.
 bin/.variant: FORCE

@@ -1,6 +1,7 @@
 /*
  * fx-pull - acquire evidence into a case: plain files and folders, and tar
- * and zip archives of them (`files`); Android file systems (`android`).
+ * and zip archives of them (`files`); Android file systems (`android`);
+ * web pages (`web`, in cmd/pull-web.c).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -12,6 +13,9 @@
 static const char *const synopsis[] = {
 	"[-q] [-C DIR] files [--device KEY] [--batch N] PATH...",
 	"[-q] -C DIR android [--device KEY] [--batch N] SOURCE...",
+	"[-q] -C DIR web [--ca-file FILE] [--resolve HOST:PORT:ADDR] [--max-size N]\n"
+	"         [--max-resources N] [--timeout S] [--user-agent UA] [--no-screenshot] URL...",
+	"[-q] [-C DIR] web --verify CAPTURE PAGE|URL",
 	NULL,
 };
 
@@ -22,6 +26,18 @@ static const char *const options[] = {
 	"         every file as with files, then the device and its artifacts as records",
 	"      --device KEY    the device the files came from (imei:…, serial:…)",
 	"      --batch N       files per transaction and custody entry (default 10000)",
+	"  web: capture each URL with its redirects, address data (DNS, peer, TLS chain",
+	"         and its verification) and linked resources into a WARC and a WACZ,",
+	"         judged in a `capture` record; --verify compares a page with a capture",
+	"      --verify CAPTURE    compare PAGE (a file) or URL with CAPTURE (a WACZ,",
+	"                          or in the case a capture id); exit 1 if different",
+	"      --ca-file FILE      trust store to verify TLS chains (default: the system's)",
+	"      --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (repeatable)",
+	"      --max-size N        largest body kept, bytes, K/M/G (default 32M)",
+	"      --max-resources N   linked resources fetched at most (default 500)",
+	"      --timeout S         seconds per transfer (default 60)",
+	"      --user-agent UA     User-Agent header sent",
+	"      --no-screenshot     do not ask a headless Chromium for a screenshot",
 	NULL,
 };
 
@@ -33,6 +49,10 @@ static const struct fx_usage usage = {
 };
 
 enum { OPT_DEVICE = 256, OPT_BATCH };
+
+/* cmd/pull-web.c */
+int fx_pull_web_main(int argc, char **argv, struct fx_common *common,
+		     const struct fx_usage *usage, const struct fx_actor *who);
 
 static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
@@ -63,6 +83,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		fx_opt_usage_error(&usage, "no command given");
 	cmd = argv[optind++];
+	if (strcmp(cmd, "web") == 0)
+		return fx_pull_web_main(argc - optind, argv + optind, &common, &usage, &who);
 	if (strcmp(cmd, "files") != 0 && strcmp(cmd, "android") != 0)
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
 	/*

@@ -9,7 +9,7 @@
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 #   BENCH_REPORT_RECORDS  records in the case fx-report renders (default 100000)
 #   BENCH_BAG_MB   size of the case fx-export seals (default 2048)
-#   BENCH_ONLY     the sections to run, of: add walker android sign report bag link (default all)
+#   BENCH_ONLY     the sections to run, of: add walker android sign report bag link web (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -305,5 +305,59 @@ for n in $(( RECORDS / 10 )) "$RECORDS"; do
 	printf '  fx-link top          %8.2f s  peak RSS %6s MiB\n' "$WALL" "$RSS_MB"
 done
 rm -rf "$TMP/case"
+echo
+fi
+
+# ---- fx-pull web ----
+if want web; then
+WEB_RES=${BENCH_WEB_RESOURCES:-200}
+echo "== fx-pull web: a local HTTPS page with $WEB_RES resources (goal: faster than wget --page-requisites --warc-file, with the address data wget does not record)"
+web=$TMP/web
+mkdir -p "$web/root/www.bench.test/r"
+# A throw-away CA and a certificate for the name and for 127.0.0.1 (wget has no --resolve).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$web/ca.key" \
+	-out "$web/ca.pem" -days 2 -subj "/CN=fx bench CA" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$web/site.key" \
+	-out "$web/site.csr" -subj "/CN=www.bench.test" 2>/dev/null
+printf 'subjectAltName=DNS:www.bench.test,IP:127.0.0.1\n' >"$web/site.ext"
+openssl x509 -req -in "$web/site.csr" -CA "$web/ca.pem" -CAkey "$web/ca.key" -set_serial 1 -days 2 \
+	-extfile "$web/site.ext" -out "$web/site.pem" 2>/dev/null
+{
+	echo '<!DOCTYPE html><html><head><title>bench</title><link rel="stylesheet" href="r/s.css"></head><body>'
+	for i in $(seq "$WEB_RES"); do
+		[ "$i" -eq 1 ] && continue
+		printf '<p>item %d</p><img src="r/i%03d.png">\n' "$i" "$i"
+		head -c $(( 8000 + i * 97 )) /dev/urandom >"$web/root/www.bench.test/r/$(printf 'i%03d.png' "$i")"
+	done
+	echo '</body></html>'
+} >"$web/root/www.bench.test/index.html"
+echo 'body { margin: 0 }' >"$web/root/www.bench.test/r/s.css"
+ln -s www.bench.test "$web/root/127.0.0.1"
+python3 "$ROOT/tests/web/server.py" --workers 2 "$web/root" "$web/ports" "$web/site.pem:$web/site.key" 2>/dev/null &
+srv=$!
+trap 'kill "$srv" 2>/dev/null; chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do [ -s "$web/ports" ] && break; sleep 0.1; done
+port=$(head -1 "$web/ports")
+RUNS=5 BEFORE="chmod -R u+w '$web/case' 2>/dev/null || true; rm -rf '$web/case'; '$BIN/fx-case' -q -C '$web/case' init bench >/dev/null" \
+	measure fx-pull-web "$BIN/fx-pull" -q -C "$web/case" web --no-screenshot --ca-file "$web/ca.pem" \
+	--resolve "www.bench.test:$port:127.0.0.1" "https://www.bench.test:$port/"
+fxw=$WALL fxw_rss=$RSS_MB
+got=$("$BIN/fx-case" -C "$web/case" list --type capture | jq -r '.data.resource_count')
+printf '  fx-pull web          %8.2f s  %4s resources  peak RSS %6s MiB  CPU %s\n' "$fxw" "$got" "$fxw_rss" "$CPU"
+RUNS=3 BEFORE="rm -rf '$web/wget' '$web/wget.warc.gz'" measure wget wget -q --page-requisites \
+	-e robots=off --ca-certificate="$web/ca.pem" --warc-file="$web/wget" -P "$web/wget" "https://127.0.0.1:$port/"
+printf '  wget -p --warc-file  %8.2f s  %4s resources  peak RSS %6s MiB  CPU %s\n' "$WALL" \
+	"$(( $(find "$web/wget" -type f | wc -l) - 1 ))" "$RSS_MB" "$CPU"
+wg=$WALL
+# fx-pull makes its case durable (syncfs, fdatasync) before it returns; wget does not.
+RUNS=3 BEFORE="rm -rf '$web/wget' '$web/wget.warc.gz'" measure wget-sync bash -c "wget -q --page-requisites \
+	-e robots=off --ca-certificate='$web/ca.pem' --warc-file='$web/wget' -P '$web/wget' 'https://127.0.0.1:$port/' && sync"
+printf '  wget -p, then sync   %8.2f s  (the durability fx-pull gives its case)\n' "$WALL"
+printf '  wget / fx-pull web time: %sx; with sync: %sx (above 1: fx-pull is faster)\n' "$(ratio "$wg" "$fxw")" "$(ratio "$WALL" "$fxw")"
+warc=$("$BIN/fx-case" -C "$web/case" list --type capture | jq -r '.data.warc_sha256')
+printf '  address data: fx-pull %s metadata records with peer, DNS, TLS version, cipher, chain (DER) and its verification; wget %s (WARC-IP-Address only)\n' \
+	"$(zcat "$web/case/objects/${warc:0:2}/${warc:2}" | grep -c '"chain_der"')" \
+	"$(zcat "$web/wget.warc.gz" | grep -ac '^WARC-IP-Address')"
+kill "$srv" 2>/dev/null
 echo
 fi

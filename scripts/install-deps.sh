@@ -11,10 +11,10 @@ libjansson-dev
 libarchive-dev
 libexif-dev
 libxml2-dev
+libsnappy-dev
+libcurl4-openssl-dev zlib1g-dev
 libpsl-dev publicsuffix
 libmaxminddb-dev geoip-database
-libsnappy-dev
-libcurl4-openssl-dev
 softhsm2 libengine-pkcs11-openssl
 libqrencode-dev
 libzbar-dev
@@ -23,17 +23,22 @@ libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
 bats bats-support bats-assert
 mandoc
 poppler-utils libxml2-utils chromium nodejs
-jq zip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux
+jq zip unzip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux
+wget
 "
 
-# The SHACL validator the JSON-LD tests use (tests/shacl), from the npm
-# registry into tests/shacl/node_modules, at the versions package-lock.json pins.
+cd "$(dirname "$0")/.."
+
+# The npm packages the tests use, at the versions each package-lock.json
+# pins: the SHACL validator (tests/shacl) and the WARC reader (tests/warc).
 npm_deps() {
-	dir="$(dirname "$0")/../tests/shacl"
-	[ -d "$dir/node_modules/shacl-engine" ] && return 0
-	command -v npm >/dev/null 2>&1 || { echo "install-deps: npm is missing: SHACL tests will fail" >&2; return 0; }
-	echo "install-deps: npm ci in tests/shacl" >&2
-	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+	for dir in tests/shacl tests/warc; do
+		[ -d "$dir/node_modules" ] && continue
+		command -v npm >/dev/null 2>&1 ||
+			{ echo "install-deps: npm is missing: the tests of $dir will fail" >&2; continue; }
+		echo "install-deps: npm ci in $dir" >&2
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+	done
 }
 
 missing=""
