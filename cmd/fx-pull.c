@@ -1,17 +1,21 @@
 /*
  * fx-pull - acquire evidence into a case: plain files and folders, and tar
- * and zip archives of them (`files`); Android file systems (`android`).
+ * and zip archives of them (`files`); Android file systems (`android`);
+ * a paired device's consented items (`device`); a phone on USB (`adb`).
  */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fx.h"
+#include "fx_pair.h"
 #include "fx_pull.h"
 
 static const char *const synopsis[] = {
 	"[-q] [-C DIR] files [--device KEY] [--batch N] PATH...",
 	"[-q] -C DIR android [--device KEY] [--batch N] SOURCE...",
+	"[-q] -C DIR device --type T... [--batch N]",
+	"[-q] -C DIR adb [--serial S] [--batch N]",
 	NULL,
 };
 
@@ -20,6 +24,11 @@ static const char *const options[] = {
 	"         or a zip), one `file` record per file on stdout",
 	"  android: acquire an Android file system (a folder, tar or zip, any layout):",
 	"         every file as with files, then the device and its artifacts as records",
+	"  device: the consented items the paired device's holder selects (fx-pair(1))",
+	"      --type T        a consent category (fx-auth(1)); repeat or use commas",
+	"  adb: a phone on USB with debugging on: properties, SMS, contacts, calls,",
+	"         shared storage and the package list, as with android",
+	"      --serial S      the phone's adb serial, when more than one is attached",
 	"      --device KEY    the device the files came from (imei:…, serial:…)",
 	"      --batch N       files per transaction and custody entry (default 10000)",
 	NULL,
@@ -32,12 +41,14 @@ static const struct fx_usage usage = {
 	options,
 };
 
-enum { OPT_DEVICE = 256, OPT_BATCH };
+enum { OPT_DEVICE = 256, OPT_BATCH, OPT_TYPE, OPT_SERIAL };
 
 static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -47,8 +58,9 @@ int main(int argc, char **argv)
 	struct fx_pull_opts po = { 0 };
 	struct fx_pull_stats st = { 0 };
 	struct fx_common common;
-	const char *cmd;
-	char *end, **sub;
+	const char *cmd, *serial = NULL, **types = NULL;
+	char *end, **sub, *tok, *save;
+	size_t ntypes = 0;
 	int c, i, r, subc, ret = FX_EXIT_OK;
 
 	fx_init(argc, argv);
@@ -63,7 +75,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		fx_opt_usage_error(&usage, "no command given");
 	cmd = argv[optind++];
-	if (strcmp(cmd, "files") != 0 && strcmp(cmd, "android") != 0)
+	if (strcmp(cmd, "files") != 0 && strcmp(cmd, "android") != 0 &&
+	    strcmp(cmd, "device") != 0 && strcmp(cmd, "adb") != 0)
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
 	/*
 	 * Options after the command, in GNU order, parsed from a copy: the
@@ -86,9 +99,33 @@ int main(int argc, char **argv)
 			if (*end || !po.batch)
 				fx_opt_usage_error(&usage, "--batch must be a whole number from 1");
 			break;
+		case OPT_TYPE:
+			for (tok = strtok_r(optarg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				types = fx_xrealloc(types, (ntypes + 1) * sizeof(*types));
+				types[ntypes++] = tok;
+			}
+			break;
+		case OPT_SERIAL:
+			serial = optarg;
+			break;
 		default:
 			fx_opt_common(c, &common, &usage);
 		}
+	}
+	if (!strcmp(cmd, "device") || !strcmp(cmd, "adb")) {
+		if (optind != subc)
+			fx_opt_usage_error(&usage, fx_xasprintf("%s takes no operands", cmd));
+		if (!strcmp(cmd, "device") && !ntypes)
+			fx_opt_usage_error(&usage, "device needs --type T");
+		fx_opt_need_case(&common, &usage);
+		po.quiet = common.quiet;
+		po.c = fx_case_open(common.case_dir, FX_CASE_WRITE, &who);
+		if (!po.c)
+			return FX_EXIT_USAGE;
+		r = !strcmp(cmd, "device") ? fx_pull_device(&po, types, ntypes, &st)
+					   : fx_pull_adb(&po, serial, &st);
+		ret = r < 0 ? FX_EXIT_USAGE : r > 0 ? FX_EXIT_FAIL : FX_EXIT_OK;
+		goto done;
 	}
 	if (optind >= subc)
 		fx_opt_usage_error(&usage, fx_xasprintf("%s needs at least one PATH", cmd));
@@ -110,12 +147,14 @@ int main(int argc, char **argv)
 		if (r > 0)
 			ret = FX_EXIT_FAIL;
 	}
+done:
 	if (!common.quiet)
 		fprintf(stderr, "%s: %llu files, %llu bytes%s, %llu problems\n", fx_progname(),
 			(unsigned long long)st.files, (unsigned long long)st.bytes,
 			po.c ? " stored" : "", (unsigned long long)st.problems);
 	fx_case_free(po.c);
 	free(sub);
+	free(types);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;
 	return ret;
