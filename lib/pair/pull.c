@@ -40,6 +40,8 @@ static int fetch(const struct fx_pull_opts *o, const char *category, const char 
 {
 	struct fx_pair_io io;
 	const char *ev, *err;
+	long long resumed;
+	char num[32];
 	json_t *req, *m = NULL;
 	int fd, n = 0, done = 0;
 
@@ -59,13 +61,16 @@ static int fetch(const struct fx_pull_opts *o, const char *category, const char 
 			fx_error("%s: %s", category, err ? err : "refused");
 			n = -1;
 		} else if (ev && !strcmp(ev, "item")) {
+			resumed = json_integer_value(json_object_get(m, "resumed_at"));
+			snprintf(num, sizeof(num), "%lld", (long long)resumed);
 			json_object_set(arrived, json_string_value(json_object_get(m, "path")), m);
 			if (!o->quiet)
-				fprintf(stderr, "%s: received '%s' (%lld bytes, sha256 %s)\n",
+				fprintf(stderr, "%s: received '%s' (%lld bytes, sha256 %s)%s%s\n",
 					fx_progname(),
 					json_string_value(json_object_get(m, "path")),
 					(long long)json_integer_value(json_object_get(m, "size")),
-					json_string_value(json_object_get(m, "sha256")));
+					json_string_value(json_object_get(m, "sha256")),
+					resumed ? ", resumed at " : "", resumed ? num : "");
 			n++;
 		} else if (ev && !strcmp(ev, "refused")) {
 			fx_error("refused '%s' from the device: %s",

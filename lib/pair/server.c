@@ -33,6 +33,7 @@ struct server {
 	char host[64];
 	unsigned port;
 	struct fx_pair_token token;
+	json_t *spent;      /* tokens used by earlier pairings of this session */
 	char *uri;
 	/* the agent */
 	SSL *ssl;
@@ -146,6 +147,8 @@ static int new_token(struct server *s)
 {
 	char *path;
 
+	if (s->token.used)
+		json_array_append_new(s->spent, json_string(s->token.value));
 	if (fx_pair_token_new(&s->token, time(NULL), s->o->ttl) < 0)
 		return -1;
 	free(s->uri);
@@ -251,6 +254,9 @@ static int join(struct server *s)
 		why = "a device is already paired with this session";
 	} else {
 		why = fx_pair_token_use(&s->token, token, time(NULL));
+		for (size_t i = 0; why && token && i < json_array_size(s->spent); i++)
+			if (strcmp(token, json_string_value(json_array_get(s->spent, i))) == 0)
+				why = "token already used";
 	}
 	if (why)
 		goto refuse;
@@ -545,6 +551,11 @@ static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
 		why = "hash on arrival differs from the agent's";
 		goto refuse;
 	}
+	if (!safe_rel(path)) {
+		unlink(part);
+		why = "a name that would leave the staging folder";
+		goto refuse;
+	}
 	dest = fx_path_join(staging, path);
 	slash = strrchr(dest, '/');
 	*slash = '\0';
@@ -614,11 +625,17 @@ static void do_pull(struct server *s, struct fx_pair_io *cio, const char *catego
 		return;
 	}
 	items = json_object_get(ans, "items");
+	if (unsafe("ask=")) {
+		/* Test hook: a workstation gone bad asks for a name of its own. */
+		path = strstr(getenv("FX_PAIR_UNSAFE_TEST"), "ask=") + 4;
+		json_array_append_new(items, json_pack("{s:s,s:b}", "path", path, "forced", 1));
+	}
 	staging = fx_xasprintf("%s/incoming/%s", fx_case_dir(s->c), staging_name);
 	for (i = 0; i < json_array_size(items) && !stopping; i++) {
 		it = json_array_get(items, i);
 		path = json_string_value(json_object_get(it, "path"));
-		if (!path || !safe_rel(path) || !fx_pair_category_match(cat, path)) {
+		if (!json_is_true(json_object_get(it, "forced")) &&
+		    (!path || !safe_rel(path) || !fx_pair_category_match(cat, path))) {
 			/* Consent is enforced here too: nothing outside the category is taken. */
 			reply(cio, json_pack("{s:b,s:s,s:s,s:s}", "ok", 1, "event", "refused",
 					     "path", path ? path : "", "error",
@@ -780,6 +797,7 @@ int fx_pair_listen(const struct fx_pair_listen_opts *o)
 	s.case_id = fx_case_id(o->c);
 	s.lfd = s.cfd = s.afd = -1;
 	s.granted = json_object();
+	s.spent = json_array();
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -832,6 +850,7 @@ out:
 	SSL_CTX_free(s.ctx);
 	json_decref(s.device);
 	json_decref(s.granted);
+	json_decref(s.spent);
 	free(s.device_key);
 	free(s.uri);
 	return ret;
