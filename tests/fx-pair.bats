@@ -350,3 +350,41 @@ PY
 	[[ "$output" == *"\"sha256\":\"$want\""* ]]
 	[ "$(sha256sum <"case/objects/${want:0:2}/${want:2}" | cut -c1-64)" = "$want" ]
 }
+
+# Exactly one record of $output matches the filter $1, and it satisfies $2.
+one() {
+	jq -e -s "[.[] | select($1)] | length == 1 and (.[0] | $2)" <<<"$output" >/dev/null ||
+		fail "no single record with $1 and $2"
+}
+
+@test "fx-pull: adb acquires a recorded phone: properties, SMS, calls, contacts, apps, storage" {
+	make_case
+	export FAKE_ADB_LOG=$PWD/adb.log
+	run --separate-stderr env PATH="$FIXTURES/adb:$PATH" fx-pull -C case adb
+	assert_success
+	[ "$(jq -r 'select(.type == "device") | .data.model' <<<"$output")" = "Pixel 7" ]
+	[ "$(jq -c 'select(.type == "sms")' <<<"$output" | wc -l)" -eq 3 ]
+	# A body with commas and a newline stays whole.
+	one '.type == "sms" and .src.rowid == 3' '.data.body ==
+		"Please pay 500 CHF, today, to the account below:\nCH93 0076 2011 6238 5295 7"'
+	one '.type == "sms" and .src.rowid == 3' \
+		'.time == "2021-04-08T09:14:07.692Z" and .device == "serial:28011FDH2000KX"'
+	one '.type == "call" and .src.rowid == 2' \
+		'.data.direction == "missed" and .data.name == "Unknown, caller"'
+	one '.type == "contact" and .src.rowid == 8' '.data.name == "Bank, Zurich branch"'
+	[ "$(jq -c 'select(.type == "app")' <<<"$output" | wc -l)" -eq 3 ]
+	one '.type == "file" and .data.path == "Download/receipt.txt"' '.data.size == 28'
+	# Every output was hashed on arrival: the objects are what adb printed.
+	want=$(sha256sum <"$FIXTURES/adb/phone/sms.txt" | cut -c1-64)
+	one '.type == "file" and .data.path == "adb/content://sms"' ".data.sha256 == \"$want\""
+	grep -q '^28011FDH2000KX shell content query --uri content://sms' adb.log
+	run fx-case -C case verify
+	assert_success
+}
+
+@test "fx-pull: adb names a phone that is not attached, and exits 1 with the rest kept" {
+	make_case
+	run --separate-stderr env PATH="$FIXTURES/adb:$PATH" fx-pull -C case adb --serial NOPE
+	assert_failure 1
+	[[ "$stderr" == *"adb getprop: exit status 1"* ]]
+}
