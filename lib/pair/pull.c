@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fx_err.h"
@@ -27,6 +28,15 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 	return 0;
 }
 
+/* A monotonic clock for the transfer rate: FX_NOW may hold the wall clock still. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int unsafe_nocheck(void)
 {
 	const char *t = getenv("FX_PAIR_UNSAFE_TEST");
@@ -41,6 +51,9 @@ static int fetch(const struct fx_pull_opts *o, const char *category, const char 
 	struct fx_pair_io io;
 	const char *ev, *err;
 	long long resumed;
+	double t0 = now_s();
+	uint64_t bytes = 0;
+	double secs;
 	char num[32];
 	json_t *req, *m = NULL;
 	int fd, n = 0, done = 0;
@@ -72,12 +85,19 @@ static int fetch(const struct fx_pull_opts *o, const char *category, const char 
 					json_string_value(json_object_get(m, "sha256")),
 					resumed ? ", resumed at " : "", resumed ? num : "");
 			n++;
+			bytes += (uint64_t)json_integer_value(json_object_get(m, "size"));
 		} else if (ev && !strcmp(ev, "refused")) {
 			fx_error("refused '%s' from the device: %s",
 				 json_string_value(json_object_get(m, "path")), err ? err : "?");
 			(*bad)++;
 		} else if (ev && !strcmp(ev, "done")) {
 			done = 1;
+			secs = now_s() - t0;
+			if (!o->quiet)
+				fprintf(stderr, "%s: %s: %d items, %llu bytes received in %.3f s "
+					"(%.0f MB/s)\n", fx_progname(), category, n,
+					(unsigned long long)bytes, secs,
+					secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
 		}
 		json_decref(m);
 		m = NULL;

@@ -561,7 +561,8 @@ static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
 	*slash = '\0';
 	r = fx_mkdirs(dest, 0700);
 	*slash = '/';
-	if (r < 0 || fsync(fd) < 0 || rename(part, dest) < 0) {
+	/* No fsync: the copy that must last is the object fx-pull stores from this one. */
+	if (r < 0 || rename(part, dest) < 0) {
 		why = "cannot move the received file into place";
 		goto refuse;
 	}
