@@ -3,6 +3,7 @@
 # run. Prints throughput, the ratio to the standard tool, and peak RSS.
 #   BENCH_RECORDS  records for fx-case add (default 1000000)
 #   BENCH_TAR_MB   size of the tar for the walker (default 1024)
+#   BENCH_PAIR_MB  files moved by fx-pair (default 1024)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,7 +17,7 @@ libzbar-dev
 libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
 bats bats-support bats-assert
 mandoc
-jq zip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux
+jq zip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux iproute2
 "
 
 missing=""
