@@ -59,8 +59,8 @@ int main(int argc, char **argv)
 	struct fx_pull_stats st = { 0 };
 	struct fx_common common;
 	const char *cmd, *serial = NULL, **types = NULL;
-	char *end, **sub, *tok, *save;
-	size_t ntypes = 0;
+	char *end, **sub, *tok, *save, **copies = NULL;
+	size_t ntypes = 0, ncopies = 0, k;
 	int c, i, r, subc, ret = FX_EXIT_OK;
 
 	fx_init(argc, argv);
@@ -100,6 +100,10 @@ int main(int argc, char **argv)
 				fx_opt_usage_error(&usage, "--batch must be a whole number from 1");
 			break;
 		case OPT_TYPE:
+			/* Split a copy: custody keeps the argument vector as given. */
+			optarg = fx_xstrdup(optarg);
+			copies = fx_xrealloc(copies, (ncopies + 1) * sizeof(*copies));
+			copies[ncopies++] = optarg;
 			for (tok = strtok_r(optarg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				types = fx_xrealloc(types, (ntypes + 1) * sizeof(*types));
 				types[ntypes++] = tok;
@@ -155,6 +159,9 @@ done:
 	fx_case_free(po.c);
 	free(sub);
 	free(types);
+	for (k = 0; k < ncopies; k++)
+		free(copies[k]);
+	free(copies);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;
 	return ret;

@@ -56,6 +56,11 @@ teardown() {
 	[ -n "${LISTEN_PID:-}" ] && kill "$LISTEN_PID" 2>/dev/null
 	tmux kill-session -t "fxpair$$" 2>/dev/null
 	wait 2>/dev/null
+	# Both ends left cleanly: no sanitizer report (make check SANITIZE=1).
+	if grep -l 'Sanitizer\|runtime error' listen.err agent.err 2>/dev/null; then
+		cat listen.err agent.err
+		return 1
+	fi
 	true
 }
 

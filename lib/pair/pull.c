@@ -115,7 +115,7 @@ int fx_pull_device(const struct fx_pull_opts *o, const char *const *types, size_
 		   struct fx_pull_stats *st)
 {
 	char *staging_name, *staging;
-	json_t *arrived = json_object(), *it, *rec = NULL;
+	json_t *arrived, *it, *rec = NULL;
 	const char *path;
 	struct fx_pull_opts mine = *o;
 	struct fx_pair_io io;
@@ -155,6 +155,7 @@ int fx_pull_device(const struct fx_pull_opts *o, const char *const *types, size_
 	if (key)
 		mine.device = key;
 	o = &mine;
+	arrived = json_object();
 	staging_name = fx_xstrdup("device");
 	staging = fx_xasprintf("%s/incoming/%s", fx_case_dir(o->c), staging_name);
 	/* Left by a run that died: received again below. */

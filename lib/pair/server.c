@@ -684,7 +684,8 @@ static void control(struct server *s)
 	fx_pair_io_init(&cio, NULL, fd, "the control client");
 	cio.timeout_ms = 10000;
 	if (fx_pair_recv_msg(&cio, &m) == 0) {
-		cio.timeout_ms = 0;
+		/* Long enough for the holder; a client that hangs must not hold the session. */
+		cio.timeout_ms = (int)s->o->timeout * 1000;
 		op = json_string_value(json_object_get(m, "op"));
 		if (!op)
 			reply_error(&cio, "no op");
