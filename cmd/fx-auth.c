@@ -41,9 +41,9 @@ enum { OPT_TYPE = 256, OPT_PNG };
 
 static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
-	{ "type", required_argument, NULL, OPT_TYPE },
-	{ "png", required_argument, NULL, OPT_PNG },
-	{ NULL, 0, NULL, 0 },
+	{"type", required_argument, NULL, OPT_TYPE},
+	{"png", required_argument, NULL, OPT_PNG},
+	{NULL, 0, NULL, 0},
 };
 
 /* Writes a consent record and its custody entry, and prints the record. */
@@ -226,7 +226,7 @@ static int categories(void)
 
 int main(int argc, char **argv)
 {
-	struct fx_actor who = { "fx-auth", argc, argv };
+	struct fx_actor who = {"fx-auth", argc, argv};
 	struct fx_common common;
 	const char *cmd, *png = NULL;
 	char **sub, *tok, *save, *copy;
@@ -259,10 +259,13 @@ int main(int argc, char **argv)
 		case OPT_TYPE:
 			copy = fx_xstrdup(optarg);
 			save = NULL;
-			for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			for (tok = strtok_r(copy, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
 				if (!fx_pair_category_find(tok))
-					fx_opt_usage_error(&usage,
-							   fx_xasprintf("'%s' is not a consent category", tok));
+					fx_opt_usage_error(
+						&usage,
+						fx_xasprintf("'%s' is not a consent category",
+							     tok));
 				types = fx_xrealloc(types, (ntypes + 1) * sizeof(*types));
 				types[ntypes++] = fx_pair_category_find(tok)->name;
 			}
@@ -285,8 +288,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "list") && !ntypes)
 		fx_opt_usage_error(&usage, fx_xasprintf("%s needs --type T", cmd));
 	fx_opt_need_case(&common, &usage);
-	c = fx_case_open(common.case_dir, strcmp(cmd, "list") ? FX_CASE_WRITE : FX_CASE_READ,
-			 &who);
+	c = fx_case_open(common.case_dir, strcmp(cmd, "list") ? FX_CASE_WRITE : FX_CASE_READ, &who);
 	if (!c)
 		return FX_EXIT_USAGE;
 	for (i = 0; i < ntypes || (!strcmp(cmd, "list") && i == 0); i++) {

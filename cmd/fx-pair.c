@@ -47,26 +47,37 @@ static const struct fx_usage usage = {
 };
 
 enum {
-	OPT_BIND = 256, OPT_HOST, OPT_PNG, OPT_TTL, OPT_TIMEOUT, OPT_QR, OPT_URI, OPT_SHARE,
-	OPT_CONSENT, OPT_MODEL, OPT_SERIAL, OPT_IMEI, OPT_RETRIES,
+	OPT_BIND = 256,
+	OPT_HOST,
+	OPT_PNG,
+	OPT_TTL,
+	OPT_TIMEOUT,
+	OPT_QR,
+	OPT_URI,
+	OPT_SHARE,
+	OPT_CONSENT,
+	OPT_MODEL,
+	OPT_SERIAL,
+	OPT_IMEI,
+	OPT_RETRIES,
 };
 
 static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "host", required_argument, NULL, OPT_HOST },
-	{ "png", required_argument, NULL, OPT_PNG },
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "qr", required_argument, NULL, OPT_QR },
-	{ "uri", required_argument, NULL, OPT_URI },
-	{ "share", required_argument, NULL, OPT_SHARE },
-	{ "consent-file", required_argument, NULL, OPT_CONSENT },
-	{ "model", required_argument, NULL, OPT_MODEL },
-	{ "serial", required_argument, NULL, OPT_SERIAL },
-	{ "imei", required_argument, NULL, OPT_IMEI },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ NULL, 0, NULL, 0 },
+	{"bind", required_argument, NULL, OPT_BIND},
+	{"host", required_argument, NULL, OPT_HOST},
+	{"png", required_argument, NULL, OPT_PNG},
+	{"ttl", required_argument, NULL, OPT_TTL},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"qr", required_argument, NULL, OPT_QR},
+	{"uri", required_argument, NULL, OPT_URI},
+	{"share", required_argument, NULL, OPT_SHARE},
+	{"consent-file", required_argument, NULL, OPT_CONSENT},
+	{"model", required_argument, NULL, OPT_MODEL},
+	{"serial", required_argument, NULL, OPT_SERIAL},
+	{"imei", required_argument, NULL, OPT_IMEI},
+	{"retries", required_argument, NULL, OPT_RETRIES},
+	{NULL, 0, NULL, 0},
 };
 
 static unsigned number(const char *s, const char *opt)
@@ -108,9 +119,9 @@ static int cmd_status(const char *case_dir)
 
 int main(int argc, char **argv)
 {
-	struct fx_actor who = { "fx-pair", argc, argv };
-	struct fx_pair_listen_opts lo = { 0 };
-	struct fx_pair_agent_opts ao = { 0 };
+	struct fx_actor who = {"fx-pair", argc, argv};
+	struct fx_pair_listen_opts lo = {0};
+	struct fx_pair_agent_opts ao = {0};
 	struct fx_common common;
 	const char *cmd;
 	char **sub;
@@ -143,20 +154,47 @@ int main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_BIND: lo.bind = optarg; break;
-		case OPT_HOST: lo.host = optarg; break;
-		case OPT_PNG: lo.png = optarg; break;
-		case OPT_TTL: lo.ttl = number(optarg, "--ttl"); break;
-		case OPT_TIMEOUT: lo.timeout = number(optarg, "--timeout"); break;
-		case OPT_QR: ao.qr = optarg; break;
-		case OPT_URI: ao.uri = optarg; break;
-		case OPT_SHARE: ao.share = optarg; break;
-		case OPT_CONSENT: ao.consent_file = optarg; break;
-		case OPT_MODEL: ao.model = optarg; break;
-		case OPT_SERIAL: ao.serial = optarg; break;
-		case OPT_IMEI: ao.imei = optarg; break;
-		case OPT_RETRIES: ao.retries = number(optarg, "--retries"); break;
-		default: fx_opt_common(c, &common, &usage);
+		case OPT_BIND:
+			lo.bind = optarg;
+			break;
+		case OPT_HOST:
+			lo.host = optarg;
+			break;
+		case OPT_PNG:
+			lo.png = optarg;
+			break;
+		case OPT_TTL:
+			lo.ttl = number(optarg, "--ttl");
+			break;
+		case OPT_TIMEOUT:
+			lo.timeout = number(optarg, "--timeout");
+			break;
+		case OPT_QR:
+			ao.qr = optarg;
+			break;
+		case OPT_URI:
+			ao.uri = optarg;
+			break;
+		case OPT_SHARE:
+			ao.share = optarg;
+			break;
+		case OPT_CONSENT:
+			ao.consent_file = optarg;
+			break;
+		case OPT_MODEL:
+			ao.model = optarg;
+			break;
+		case OPT_SERIAL:
+			ao.serial = optarg;
+			break;
+		case OPT_IMEI:
+			ao.imei = optarg;
+			break;
+		case OPT_RETRIES:
+			ao.retries = number(optarg, "--retries");
+			break;
+		default:
+			fx_opt_common(c, &common, &usage);
 		}
 	}
 	lo.quiet = ao.quiet = common.quiet;
@@ -173,7 +211,8 @@ int main(int argc, char **argv)
 		fx_opt_usage_error(&usage, fx_xasprintf("%s takes no operands", cmd));
 	if (!strcmp(cmd, "agent")) {
 		if (!ao.qr == !ao.uri || !ao.share)
-			fx_opt_usage_error(&usage, "agent needs --qr IMAGE or --uri URI, and --share ROOT");
+			fx_opt_usage_error(&usage,
+					   "agent needs --qr IMAGE or --uri URI, and --share ROOT");
 		r = fx_pair_agent(&ao);
 		free(sub);
 		return r < 0 ? FX_EXIT_USAGE : r;

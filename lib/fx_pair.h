@@ -45,7 +45,7 @@ struct fx_pair_io {
 	int timeout_ms;   /* per read and write; 0: none */
 	const char *peer; /* names the other end in messages */
 	uint64_t next_id, last_id;
-	int check;        /* enforce version, id and nonce on receive */
+	int check; /* enforce version, id and nonce on receive */
 	/* private */
 	char (*seen)[FX_PAIR_NONCE_HEX];
 	size_t nseen, capseen;
@@ -110,8 +110,8 @@ const char *fx_pair_token_use(struct fx_pair_token *t, const char *given, time_t
  * fxpair://HOST:PORT/?v=1&fp=SHA256&t=TOKEN&exp=UNIX&case=ID, case id
  * percent-encoded. Caller frees.
  */
-char *fx_pair_uri_make(const char *host, unsigned port, const char *fp_hex,
-		       const char *token, time_t expires, const char *case_id);
+char *fx_pair_uri_make(const char *host, unsigned port, const char *fp_hex, const char *token,
+		       time_t expires, const char *case_id);
 struct fx_pair_uri {
 	char host[256];
 	unsigned port;
@@ -137,8 +137,7 @@ void fx_pair_consent_mac(const uint8_t key[FX_PAIR_KEY_LEN], const char *categor
 			 const char *case_id, const char *nonce, char hex[FX_SHA256_HEX]);
 /* The 8-digit short code of the same consent, for typing. */
 void fx_pair_consent_short(const uint8_t key[FX_PAIR_KEY_LEN], const char *category,
-			   const char *case_id, const char *nonce,
-			   char code[FX_PAIR_SHORT_LEN]);
+			   const char *case_id, const char *nonce, char code[FX_PAIR_SHORT_LEN]);
 /* fxconsent:?v=1&type=T&case=C&n=NONCE&mac=HEX. Caller frees. */
 char *fx_pair_consent_uri(const uint8_t key[FX_PAIR_KEY_LEN], const char *category,
 			  const char *case_id, const char *nonce);
@@ -154,9 +153,9 @@ const char *fx_pair_consent_check(const uint8_t key[FX_PAIR_KEY_LEN], const char
 
 struct fx_pair_category {
 	const char *name;
-	int active;                     /* consent by code (1) or by confirmation (0) */
-	const char *const *patterns;    /* fnmatch() patterns of the paths it covers */
-	const char *const *types;       /* record types whose reset revokes it */
+	int active;                  /* consent by code (1) or by confirmation (0) */
+	const char *const *patterns; /* fnmatch() patterns of the paths it covers */
+	const char *const *types;    /* record types whose reset revokes it */
 	const char *doc;
 };
 /* The category called name, or NULL. */
@@ -225,14 +224,14 @@ int fx_pair_control_connect_quiet(const char *case_dir);
 /* ---- the two ends ---- */
 
 struct fx_pair_listen_opts {
-	struct fx_case *c;     /* the case served (open for writing) */
-	FILE *out;             /* records written go here too (may be NULL) */
-	const char *bind;      /* ADDR:PORT; NULL: 0.0.0.0, any free port */
-	const char *host;      /* the address put in the code; NULL: from bind */
-	const char *png;       /* also write the pairing code here (may be NULL) */
-	unsigned ttl;          /* seconds a pairing token is valid */
-	unsigned timeout;      /* seconds to wait for the agent's answers */
-	unsigned resume_wait;  /* seconds to wait for a cut device to come back */
+	struct fx_case *c;    /* the case served (open for writing) */
+	FILE *out;            /* records written go here too (may be NULL) */
+	const char *bind;     /* ADDR:PORT; NULL: 0.0.0.0, any free port */
+	const char *host;     /* the address put in the code; NULL: from bind */
+	const char *png;      /* also write the pairing code here (may be NULL) */
+	unsigned ttl;         /* seconds a pairing token is valid */
+	unsigned timeout;     /* seconds to wait for the agent's answers */
+	unsigned resume_wait; /* seconds to wait for a cut device to come back */
 	int quiet;
 };
 /*
@@ -243,12 +242,12 @@ struct fx_pair_listen_opts {
 int fx_pair_listen(const struct fx_pair_listen_opts *o);
 
 struct fx_pair_agent_opts {
-	const char *uri;          /* the pairing URI, or NULL and: */
-	const char *qr;           /* an image of the pairing code */
-	const char *share;        /* ROOT: the folder the holder offers */
-	const char *consent_file; /* scripted answers; NULL: ask on the terminal */
+	const char *uri;                   /* the pairing URI, or NULL and: */
+	const char *qr;                    /* an image of the pairing code */
+	const char *share;                 /* ROOT: the folder the holder offers */
+	const char *consent_file;          /* scripted answers; NULL: ask on the terminal */
 	const char *model, *serial, *imei; /* identity; NULL: from ROOT's build.prop */
-	unsigned retries;         /* reconnections after a cut */
+	unsigned retries;                  /* reconnections after a cut */
 	int quiet;
 };
 /*

@@ -166,7 +166,7 @@ for run in 1 2 3; do
 	kill "$agent"; wait "$agent" || true
 	until connected false; do sleep 0.01; done
 done
-"$BIN/fx-auth" -q -C "$pcase" request --type files --png "$TMP/consent.png" >/dev/null
+"$BIN/fx-auth" -q -C "$pcase" request --type files --png "$TMP/consent.png" >/dev/null 2>&1
 # Each run receives everything again: the stored objects are removed before it.
 RUNS=2 BEFORE="chmod -R u+w '$pcase/objects'; rm -rf '$pcase'/objects/[0-9a-f][0-9a-f]" \
 	measure device "$BIN/fx-pull" -C "$pcase" device --type files

@@ -27,7 +27,7 @@ struct agent {
 	const struct fx_pair_agent_opts *o;
 	struct fx_pair_uri u;
 	int rootfd;
-	char *answers;       /* the consent file, or NULL */
+	char *answers; /* the consent file, or NULL */
 	json_t *identity;
 	char resume[FX_PAIR_TOKEN_HEX];
 	SSL_CTX *ctx;
@@ -35,10 +35,10 @@ struct agent {
 	int fd;
 	struct fx_pair_io io;
 	uint8_t key[FX_PAIR_KEY_LEN];
-	json_t *granted;     /* category -> 1 */
-	json_t *selected;    /* path -> category */
-	uint64_t sent;       /* file bytes sent, for the cut test hook */
-	long long cut_at;    /* FX_PAIR_UNSAFE_TEST=cut=N; -1 none */
+	json_t *granted;  /* category -> 1 */
+	json_t *selected; /* path -> category */
+	uint64_t sent;    /* file bytes sent, for the cut test hook */
+	long long cut_at; /* FX_PAIR_UNSAFE_TEST=cut=N; -1 none */
 	int rogue;
 };
 
@@ -159,7 +159,8 @@ static int do_consent(struct agent *a, json_int_t re, const json_t *req)
 		if (strncmp(ans, "code ", 5) == 0) {
 			code = fx_xstrdup(sp + 1);
 			method = "code";
-		} else if (strncmp(ans, "qr ", 3) == 0 || strspn(ans, "0123456789") != strlen(ans)) {
+		} else if (strncmp(ans, "qr ", 3) == 0 ||
+			   strspn(ans, "0123456789") != strlen(ans)) {
 			code = fx_pair_qr_read(strncmp(ans, "qr ", 3) == 0 ? sp + 1 : ans,
 					       "fxconsent:");
 			method = "qr";
@@ -250,8 +251,8 @@ static int do_list(struct agent *a, json_int_t re, const json_t *req)
 	while ((r = fx_walk_next(w, &e)) != 0)
 		if (r > 0 && e->kind == FX_WALK_FILE && !e->flags &&
 		    (a->rogue || fx_pair_category_match(cat, e->path)))
-			json_array_append_new(found, json_pack("{s:s,s:I}", "path", e->path,
-							       "size", (json_int_t)e->size));
+			json_array_append_new(found, json_pack("{s:s,s:I}", "path", e->path, "size",
+							       (json_int_t)e->size));
 	fx_walk_free(w);
 	if (a->answers) {
 		key = fx_xasprintf("select %s", category);
@@ -268,7 +269,8 @@ static int do_list(struct agent *a, json_int_t re, const json_t *req)
 		if (!sel)
 			sel = fx_xstrdup("none");
 	}
-	json_array_foreach(found, i, it) {
+	json_array_foreach(found, i, it)
+	{
 		if (!chosen(sel, i, json_string_value(json_object_get(it, "path"))))
 			continue;
 		json_array_append(items, it);
@@ -313,8 +315,8 @@ static int do_get(struct agent *a, json_int_t re, const json_t *req)
 
 	if (!path || !category)
 		return refuse(a, re, "malformed request", "get");
-	if (!a->rogue && (!json_object_get(a->granted, category) || !sel ||
-			  strcmp(sel, category) != 0))
+	if (!a->rogue &&
+	    (!json_object_get(a->granted, category) || !sel || strcmp(sel, category) != 0))
 		return refuse(a, re, "not consented and selected by the holder", path);
 	fd = fx_pair_open_under(a->rootfd, path, &why);
 	if (fd < 0)
@@ -323,8 +325,9 @@ static int do_get(struct agent *a, json_int_t re, const json_t *req)
 		close(fd);
 		return refuse(a, re, "bad offset", path);
 	}
-	r = send_reply(a, re, json_pack("{s:b,s:s,s:I,s:I}", "ok", 1, "path", path, "size",
-					(json_int_t)sb.st_size, "offset", offset));
+	r = send_reply(a, re,
+		       json_pack("{s:b,s:s,s:I,s:I}", "ok", 1, "path", path, "size",
+				 (json_int_t)sb.st_size, "offset", offset));
 	h = fx_hash_new(FX_HASH_SHA256);
 	buf = fx_xmalloc(FX_PAIR_MAX_CHUNK);
 	/* The whole file is hashed, the part before offset only not sent again. */
@@ -357,8 +360,9 @@ static int do_get(struct agent *a, json_int_t re, const json_t *req)
 	free(buf);
 	if (r == 0) {
 		fx_hash_final(h, md);
-		r = send_reply(a, 0, json_pack("{s:b,s:s,s:s,s:I}", "ok", 1, "op", "end", "sha256",
-					       fx_hex(md, 32, hex), "size", (json_int_t)pos));
+		r = send_reply(a, 0,
+			       json_pack("{s:b,s:s,s:s,s:I}", "ok", 1, "op", "end", "sha256",
+					 fx_hex(md, 32, hex), "size", (json_int_t)pos));
 	}
 	fx_hash_free(h);
 	return r;
@@ -379,7 +383,7 @@ static void hang_up(struct agent *a)
 
 static int tcp_connect(const char *host, unsigned port)
 {
-	struct addrinfo hints = { 0 }, *res, *ai;
+	struct addrinfo hints = {0}, *res, *ai;
 	char ps[16];
 	int fd = -1, rc;
 
@@ -424,7 +428,8 @@ static int connect_once(struct agent *a)
 	/* The pin: only the certificate named in the code will do. */
 	if (fx_pair_peer_fingerprint(a->ssl, fp) < 0 || strcmp(fp, a->u.fp) != 0) {
 		fx_error("refused %s:%u: its certificate %s is not the one in the pairing code "
-			 "(%s): a man in the middle?", a->u.host, a->u.port, fp, a->u.fp);
+			 "(%s): a man in the middle?",
+			 a->u.host, a->u.port, fp, a->u.fp);
 		hang_up(a);
 		return 0;
 	}
@@ -469,7 +474,7 @@ static int serve(struct agent *a)
 	int r;
 
 	while (!stopping) {
-		p = (struct pollfd){ a->fd, POLLIN, 0 };
+		p = (struct pollfd){a->fd, POLLIN, 0};
 		if (SSL_pending(a->ssl) == 0 && poll(&p, 1, 500) <= 0)
 			continue;
 		r = fx_pair_recv(&a->io, &m, NULL, 0, NULL);
@@ -484,7 +489,8 @@ static int serve(struct agent *a)
 		else if (!strcmp(op, "consent"))
 			r = do_consent(a, id, m);
 		else if (!strcmp(op, "revoke")) {
-			json_object_del(a->granted, json_string_value(json_object_get(m, "category")));
+			json_object_del(a->granted,
+					json_string_value(json_object_get(m, "category")));
 			r = send_reply(a, id, json_pack("{s:b}", "ok", 1));
 		} else if (!strcmp(op, "list"))
 			r = do_list(a, id, m);
@@ -506,11 +512,13 @@ static int serve(struct agent *a)
 /* Model and serial from ROOT's build.prop, when the holder offers a phone's tree. */
 static void identity_from_root(struct agent *a)
 {
-	static const char *const props[] = { "system/build.prop", "build.prop",
-					     "system/system/build.prop" };
+	static const char *const props[] = {"system/build.prop", "build.prop",
+					    "system/system/build.prop"};
 	static const char *const keys[][2] = {
-		{ "ro.product.model=", "model" }, { "ro.product.manufacturer=", "manufacturer" },
-		{ "ro.serialno=", "serial" }, { "ro.boot.serialno=", "serial" },
+		{"ro.product.model=", "model"},
+		{"ro.product.manufacturer=", "manufacturer"},
+		{"ro.serialno=", "serial"},
+		{"ro.boot.serialno=", "serial"},
 	};
 	char buf[65536], *line, *save = NULL, *v;
 	const char *why;
@@ -533,7 +541,8 @@ static void identity_from_root(struct agent *a)
 				    !json_object_get(a->identity, keys[k][1])) {
 					v = line + strlen(keys[k][0]);
 					v[strcspn(v, "\r")] = '\0';
-					json_object_set_new(a->identity, keys[k][1], fx_json_text(v, strlen(v)));
+					json_object_set_new(a->identity, keys[k][1],
+							    fx_json_text(v, strlen(v)));
 				}
 		return;
 	}
@@ -541,8 +550,8 @@ static void identity_from_root(struct agent *a)
 
 int fx_pair_agent(const struct fx_pair_agent_opts *o)
 {
-	struct agent a = { 0 };
-	struct sigaction sa = { 0 };
+	struct agent a = {0};
+	struct sigaction sa = {0};
 	const char *why, *t;
 	char *uri = NULL;
 	size_t len;

@@ -17,8 +17,8 @@ int fx_pair_session_key(SSL *ssl, uint8_t key[FX_PAIR_KEY_LEN])
 {
 	static const char label[] = "EXPORTER-fx-consent";
 
-	if (SSL_export_keying_material(ssl, key, FX_PAIR_KEY_LEN, label, sizeof(label) - 1,
-				       NULL, 0, 0) != 1)
+	if (SSL_export_keying_material(ssl, key, FX_PAIR_KEY_LEN, label, sizeof(label) - 1, NULL, 0,
+				       0) != 1)
 		return fx_error("cannot derive the consent key from the TLS session");
 	return 0;
 }
@@ -30,8 +30,7 @@ static void mac_raw(const uint8_t key[FX_PAIR_KEY_LEN], const char *what, const 
 				 case_id, nonce);
 	unsigned int len = 32;
 
-	HMAC(EVP_sha256(), key, FX_PAIR_KEY_LEN, (const unsigned char *)msg, strlen(msg), md,
-	     &len);
+	HMAC(EVP_sha256(), key, FX_PAIR_KEY_LEN, (const unsigned char *)msg, strlen(msg), md, &len);
 	free(msg);
 }
 
@@ -133,7 +132,7 @@ static int on_entry(const json_t *e, void *ctx)
 
 int fx_pair_consent_state(struct fx_case *c, const char *category, json_t **record)
 {
-	struct state s = { fx_pair_category_find(category), "" };
+	struct state s = {fx_pair_category_find(category), ""};
 
 	if (record)
 		*record = NULL;

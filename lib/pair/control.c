@@ -22,7 +22,7 @@ char *fx_pair_control_path(const char *case_dir)
 
 static int connect_to(const char *case_dir, int quiet)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char *path = fx_pair_control_path(case_dir);
 	int fd;
 
@@ -35,8 +35,9 @@ static int connect_to(const char *case_dir, int quiet)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		if (!quiet)
-			fx_error("cannot reach the pairing session of '%s': %s (is fx-pair listen running?)",
-			 case_dir, strerror(errno));
+			fx_error("cannot reach the pairing session of '%s': %s (is fx-pair listen "
+				 "running?)",
+				 case_dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		fd = -1;

@@ -29,7 +29,8 @@ void fx_pair_io_init(struct fx_pair_io *io, SSL *ssl, int fd, const char *peer)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	/* A partial SSL_write() may go on from a moved buffer (ours never moves, but is reused). */
 	if (ssl)
-		SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+		SSL_set_mode(ssl,
+			     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 }
 
 void fx_pair_io_release(struct fx_pair_io *io)
@@ -54,7 +55,7 @@ int fx_pair_random_hex(char *hex, size_t n)
 /* Waits until fd is ready; SSL may hold buffered bytes, so ask it first. */
 static int wait_fd(struct fx_pair_io *io, short ev)
 {
-	struct pollfd p = { io->fd, ev, 0 };
+	struct pollfd p = {io->fd, ev, 0};
 	int r;
 
 	if (ev == POLLIN && io->ssl && SSL_pending(io->ssl) > 0)
@@ -167,8 +168,8 @@ static void put_header(unsigned char *h, uint32_t v)
 
 int fx_pair_frame_header(const unsigned char hdr[4], size_t *len, const char **why)
 {
-	uint32_t v = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-		     (uint32_t)hdr[2] << 8 | hdr[3];
+	uint32_t v =
+		(uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
 	int data = (v & FX_PAIR_DATA_BIT) != 0;
 
 	*len = v & ~FX_PAIR_DATA_BIT;

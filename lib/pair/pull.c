@@ -94,9 +94,10 @@ static int fetch(const struct fx_pull_opts *o, const char *category, const char 
 			done = 1;
 			secs = now_s() - t0;
 			if (!o->quiet)
-				fprintf(stderr, "%s: %s: %d items, %llu bytes received in %.3f s "
-					"(%.0f MB/s)\n", fx_progname(), category, n,
-					(unsigned long long)bytes, secs,
+				fprintf(stderr,
+					"%s: %s: %d items, %llu bytes received in %.3f s "
+					"(%.0f MB/s)\n",
+					fx_progname(), category, n, (unsigned long long)bytes, secs,
 					secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
 		}
 		json_decref(m);
@@ -135,7 +136,8 @@ int fx_pull_device(const struct fx_pull_opts *o, const char *const *types, size_
 			return -1;
 		if (r == 0 && !unsafe_nocheck())
 			return fx_error("'%s': no consent in effect for this category; ask with "
-					"fx-auth request --type %s", types[i], types[i]);
+					"fx-auth request --type %s",
+					types[i], types[i]);
 	}
 	/* The session must be there, and names the device the items come from. */
 	fd = fx_pair_control_connect(fx_case_dir(o->c));
@@ -177,7 +179,8 @@ int fx_pull_device(const struct fx_pull_opts *o, const char *const *types, size_
 		else if (r > 0)
 			ret = 1;
 		/* The stored object of each item must be what arrived. */
-		json_object_foreach(arrived, path, it) {
+		json_object_foreach(arrived, path, it)
+		{
 			if (!fx_store_has(fx_case_store(o->c),
 					  json_string_value(json_object_get(it, "sha256")))) {
 				fx_error("'%s': not stored with the hash it arrived with", path);

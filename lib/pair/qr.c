@@ -40,7 +40,7 @@ static int dark(const QRcode *q, int x, int y)
 int fx_pair_qr_print(FILE *f, const char *text)
 {
 	/* Indexed by top dark + 2 * bottom dark; light on dark terminals reads as dark. */
-	static const char *const cell[] = { "\u2588", "\u2584", "\u2580", " " };
+	static const char *const cell[] = {"\u2588", "\u2584", "\u2580", " "};
 	QRcode *q = encode(text);
 	int x, y, size;
 
@@ -100,7 +100,7 @@ static int on_code(void *ctx, const struct fx_code *c)
 
 char *fx_pair_qr_read(const char *path, const char *prefix)
 {
-	struct find f = { prefix, NULL };
+	struct find f = {prefix, NULL};
 	const char *why = NULL;
 	size_t len;
 	char *img = fx_read_file(path, &len, 64u << 20);

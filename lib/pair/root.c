@@ -42,8 +42,9 @@ int fx_pair_open_under(int rootfd, const char *rel, const char **why)
 		fd = openat(dir, comp,
 			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY));
 		if (fd < 0) {
-			*why = errno == ELOOP || errno == ENOTDIR ? "a symbolic link or not a folder on the way"
-								  : strerror(errno);
+			*why = errno == ELOOP || errno == ENOTDIR
+				       ? "a symbolic link or not a folder on the way"
+				       : strerror(errno);
 			goto fail;
 		}
 		if (dir != rootfd)

@@ -33,17 +33,17 @@ struct server {
 	char host[64];
 	unsigned port;
 	struct fx_pair_token token;
-	json_t *spent;      /* tokens used by earlier pairings of this session */
+	json_t *spent; /* tokens used by earlier pairings of this session */
 	char *uri;
 	/* the agent */
 	SSL *ssl;
 	int afd;
 	struct fx_pair_io io;
 	uint8_t key[FX_PAIR_KEY_LEN];
-	json_t *device;     /* identity it gave; set while paired */
+	json_t *device; /* identity it gave; set while paired */
 	char *device_key;
 	char resume[FX_PAIR_TOKEN_HEX];
-	json_t *granted;    /* category -> confirmation, this session */
+	json_t *granted; /* category -> confirmation, this session */
 	char peer[80];
 };
 
@@ -123,11 +123,11 @@ static void record_pairing(struct server *s)
 
 	json_object_set_new(rec, FX_KEY_DEVICE, json_string(s->device_key));
 	json_object_set_new(data, "key", json_string(s->device_key));
-	json_object_foreach(s->device, k, v)
-		if (json_is_string(v) && json_string_length(v) &&
-		    (!strcmp(k, "model") || !strcmp(k, "serial") || !strcmp(k, "imei") ||
-		     !strcmp(k, "manufacturer") || !strcmp(k, "os")))
-			json_object_set(data, k, v);
+	json_object_foreach(s->device, k, v) if (json_is_string(v) && json_string_length(v) &&
+						 (!strcmp(k, "model") || !strcmp(k, "serial") ||
+						  !strcmp(k, "imei") ||
+						  !strcmp(k, "manufacturer") || !strcmp(k, "os")))
+		json_object_set(data, k, v);
 	store(s, "pair", rec, json_pack("{s:s}", "device", s->device_key));
 	rec = fx_record_new("pairing", s->case_id, "fx-pair");
 	data = json_object_get(rec, FX_KEY_DATA);
@@ -220,14 +220,15 @@ static int join(struct server *s)
 	SSL_set_fd(ssl, fd);
 	{
 		/* The handshake is bounded: a silent peer must not hold the session. */
-		struct timeval tv = { 10, 0 };
+		struct timeval tv = {10, 0};
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	}
 	if (SSL_accept(ssl) != 1) {
 		fx_warn("refused %s: TLS handshake failed (a client that does not trust this "
-			"certificate?)", peer);
+			"certificate?)",
+			peer);
 		SSL_free(ssl);
 		close(fd);
 		return 0;
@@ -313,7 +314,7 @@ refuse:
 static int wait_resume(struct server *s, unsigned secs)
 {
 	time_t end = time(NULL) + secs;
-	struct pollfd p = { s->lfd, POLLIN, 0 };
+	struct pollfd p = {s->lfd, POLLIN, 0};
 
 	drop_agent(s);
 	while (!stopping && time(NULL) < end) {
@@ -365,9 +366,9 @@ static void reply_error(struct fx_pair_io *cio, const char *why)
 
 static void do_status(struct server *s, struct fx_pair_io *cio)
 {
-	json_t *m = json_pack("{s:b,s:b,s:b,s:s,s:s}", "ok", 1, "paired", s->device != NULL,
-			      "connected", s->ssl != NULL, "case", s->case_id, "fingerprint",
-			      s->fp);
+	json_t *m =
+		json_pack("{s:b,s:b,s:b,s:s,s:s}", "ok", 1, "paired", s->device != NULL,
+			  "connected", s->ssl != NULL, "case", s->case_id, "fingerprint", s->fp);
 
 	if (s->device) {
 		json_object_set(m, "identity", s->device);
@@ -403,8 +404,8 @@ static void do_consent(struct server *s, struct fx_pair_io *cio, const char *cat
 		}
 		json_decref(m);
 	}
-	req = json_pack("{s:s,s:s,s:b,s:s,s:s}", "op", "consent", "category", category,
-			"active", cat->active, "case", s->case_id, "nonce_c", nonce);
+	req = json_pack("{s:s,s:s,s:b,s:s,s:s}", "op", "consent", "category", category, "active",
+			cat->active, "case", s->case_id, "nonce_c", nonce);
 	if (ask(s, req, &ans, (int)s->o->timeout) < 0) {
 		free(uri);
 		drop_agent(s);
@@ -445,8 +446,8 @@ static void do_revoke(struct server *s, struct fx_pair_io *cio, const char *cate
 	json_t *ans = NULL;
 
 	json_object_del(s->granted, category);
-	if (s->ssl && ask(s, json_pack("{s:s,s:s}", "op", "revoke", "category", category), &ans,
-			  30) < 0)
+	if (s->ssl &&
+	    ask(s, json_pack("{s:s,s:s}", "op", "revoke", "category", category), &ans, 30) < 0)
 		drop_agent(s);
 	json_decref(ans);
 	reply(cio, json_pack("{s:b,s:s}", "ok", 1, "category", category));
@@ -475,8 +476,8 @@ static int safe_rel(const char *p)
  * in CASE/pair/partial/. Returns 0 done, 1 refused (reported to cio), -1
  * connection lost (resumable).
  */
-static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
-		 const char *path, const char *staging)
+static int fetch(struct server *s, struct fx_pair_io *cio, const char *category, const char *path,
+		 const char *staging)
 {
 	char key[FX_SHA256_HEX], mine[FX_SHA256_HEX], *id = fx_xasprintf("%s|%s", category, path);
 	char *part, *dest = NULL, *slash;
@@ -607,8 +608,8 @@ static void do_pull(struct server *s, struct fx_pair_io *cio, const char *catego
 
 	if (!cat)
 		return reply_error(cio, "not a consent category");
-	if (!staging_name || !*staging_name || strspn(staging_name,
-		"abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(staging_name))
+	if (!staging_name || !*staging_name ||
+	    strspn(staging_name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(staging_name))
 		return reply_error(cio, "bad staging name");
 	if (!json_object_get(s->granted, category) && !unsafe("nocheck"))
 		return reply_error(cio, "category not consented in this session");
@@ -727,7 +728,7 @@ static void agent_event(struct server *s)
 
 static int listen_tcp(struct server *s, const char *bind_to)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t len = sizeof(sa);
 	char host[64], *colon, *end;
 	unsigned long port = 0;
@@ -759,7 +760,7 @@ static int listen_tcp(struct server *s, const char *bind_to)
 
 static int listen_control(struct server *s)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char *path = fx_pair_control_path(fx_case_dir(s->c));
 	mode_t old;
 	int r = 0;
@@ -788,9 +789,9 @@ out:
 
 int fx_pair_listen(const struct fx_pair_listen_opts *o)
 {
-	struct server s = { 0 };
+	struct server s = {0};
 	struct pollfd p[3];
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	char *sock, *dir;
 	int n, ret = -1;
 
@@ -817,9 +818,9 @@ int fx_pair_listen(const struct fx_pair_listen_opts *o)
 			s.port, s.fp);
 	ret = 0;
 	while (!stopping) {
-		p[0] = (struct pollfd){ s.lfd, POLLIN, 0 };
-		p[1] = (struct pollfd){ s.cfd, POLLIN, 0 };
-		p[2] = (struct pollfd){ s.ssl ? s.afd : -1, POLLIN, 0 };
+		p[0] = (struct pollfd){s.lfd, POLLIN, 0};
+		p[1] = (struct pollfd){s.cfd, POLLIN, 0};
+		p[2] = (struct pollfd){s.ssl ? s.afd : -1, POLLIN, 0};
 		n = poll(p, 3, 1000);
 		if (n <= 0)
 			continue;

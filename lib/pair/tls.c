@@ -48,8 +48,7 @@ static int make_cert(const char *key_path, const char *cert_path, const char *cn
 	X509_gmtime_adj(X509_getm_notAfter(x), 3650L * 24 * 3600);
 	X509_set_pubkey(x, pk);
 	name = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
-				   0);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, name);
 	if (!X509_sign(x, pk, EVP_sha256())) {
 		ssl_error("cannot sign the session certificate");

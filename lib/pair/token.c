@@ -46,8 +46,8 @@ static void put_escaped(struct fx_buf *b, const char *s)
 	}
 }
 
-char *fx_pair_uri_make(const char *host, unsigned port, const char *fp_hex,
-		       const char *token, time_t expires, const char *case_id)
+char *fx_pair_uri_make(const char *host, unsigned port, const char *fp_hex, const char *token,
+		       time_t expires, const char *case_id)
 {
 	struct fx_buf b = FX_BUF_INIT;
 	char *head, *s;

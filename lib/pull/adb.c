@@ -28,7 +28,7 @@ struct adb {
 	const struct fx_pull_opts *o;
 	struct fx_pull_stats *st;
 	const char *serial;
-	char *device;  /* the records' device key */
+	char *device; /* the records' device key */
 	int failed;
 };
 
@@ -37,8 +37,8 @@ struct out {
 	const char *name; /* "getprop", "sms", …: names it in records */
 	char hex[FX_SHA256_HEX];
 	uint64_t size;
-	char *text;       /* NUL-terminated; NULL for the tar */
-	int status;       /* adb's exit status */
+	char *text; /* NUL-terminated; NULL for the tar */
+	int status; /* adb's exit status */
 };
 
 /*
@@ -147,8 +147,8 @@ static int file_record(struct adb *a, const struct out *r, const char *const *ar
 	json_object_set_new(data, "sha256", json_string(r->hex));
 	json_object_set_new(data, "size", json_integer((json_int_t)r->size));
 	json_object_set_new(data, "kind", json_string("file"));
-	json_object_set_new(rec, FX_KEY_SRC, json_pack("{s:s,s:s}", FX_SRC_PATH, cmd,
-						       FX_SRC_SHA256, r->hex));
+	json_object_set_new(rec, FX_KEY_SRC,
+			    json_pack("{s:s,s:s}", FX_SRC_PATH, cmd, FX_SRC_SHA256, r->hex));
 	fx_case_note_object(a->o->c, r->hex);
 	free(path);
 	free(cmd);
@@ -179,13 +179,18 @@ static char *prop(const char *text, const char *key)
 static void device_record(struct adb *a, const struct out *r)
 {
 	static const char *const map[][2] = {
-		{ "ro.product.model", "model" }, { "ro.product.brand", "brand" },
-		{ "ro.product.manufacturer", "manufacturer" }, { "ro.serialno", "serial" },
-		{ "ro.product.name", "product" }, { "ro.build.version.release", "android_version" },
-		{ "ro.build.version.sdk", "sdk" }, { "ro.build.fingerprint", "fingerprint" },
-		{ "ro.build.display.id", "build" },
-		{ "ro.build.version.security_patch", "security_patch" },
-		{ "persist.sys.timezone", "timezone" }, { "gsm.operator.alpha", "carrier" },
+		{"ro.product.model", "model"},
+		{"ro.product.brand", "brand"},
+		{"ro.product.manufacturer", "manufacturer"},
+		{"ro.serialno", "serial"},
+		{"ro.product.name", "product"},
+		{"ro.build.version.release", "android_version"},
+		{"ro.build.version.sdk", "sdk"},
+		{"ro.build.fingerprint", "fingerprint"},
+		{"ro.build.display.id", "build"},
+		{"ro.build.version.security_patch", "security_patch"},
+		{"persist.sys.timezone", "timezone"},
+		{"gsm.operator.alpha", "carrier"},
 	};
 	json_t *rec, *data;
 	char *v, *serial = prop(r->text, "ro.serialno");
@@ -209,8 +214,9 @@ static void device_record(struct adb *a, const struct out *r)
 			json_object_set_new(data, map[i][1], fx_json_text(v, strlen(v)));
 		free(v);
 	}
-	json_object_set_new(rec, FX_KEY_SRC, json_pack("{s:s,s:s}", FX_SRC_SHA256, r->hex,
-						       FX_SRC_PATH, "adb/getprop"));
+	json_object_set_new(
+		rec, FX_KEY_SRC,
+		json_pack("{s:s,s:s}", FX_SRC_SHA256, r->hex, FX_SRC_PATH, "adb/getprop"));
 	emit(a, rec, "getprop");
 }
 
@@ -334,13 +340,14 @@ static void set_time(json_t *rec, const char *v)
 }
 
 /* _id thread_id address date date_sent read seen type status locked body */
-static const char *const sms_cols[] = { "_id", "thread_id", "address", "date", "date_sent",
-					"read", "seen", "type", "status", "locked", "body" };
+static const char *const sms_cols[] = {"_id",       "thread_id", "address", "date",
+				       "date_sent", "read",      "seen",    "type",
+				       "status",    "locked",    "body"};
 
 static void sms_row(struct adb *a, const struct out *r, char **v, long line)
 {
-	static const char *const dir[] = { "unknown", "in", "out", "draft", "outbox", "failed",
-					   "queued" };
+	static const char *const dir[] = {"unknown", "in",     "out",   "draft",
+					  "outbox",  "failed", "queued"};
 	json_t *rec = row_record(a, r, "sms", v[0], line);
 	json_t *data = json_object_get(rec, FX_KEY_DATA);
 	long type = v[7] ? strtol(v[7], NULL, 10) : 0;
@@ -362,13 +369,14 @@ static void sms_row(struct adb *a, const struct out *r, char **v, long line)
 	emit(a, rec, "sms");
 }
 
-static const char *const call_cols[] = { "_id", "number", "date", "duration", "type", "new",
-					 "countryiso", "geocoded_location", "name" };
+static const char *const call_cols[] = {"_id",  "number", "date",       "duration",
+					"type", "new",    "countryiso", "geocoded_location",
+					"name"};
 
 static void call_row(struct adb *a, const struct out *r, char **v, long line)
 {
-	static const char *const dir[] = { "unknown", "in", "out", "missed", "voicemail",
-					   "rejected", "blocked", "answered_elsewhere" };
+	static const char *const dir[] = {"unknown",   "in",       "out",     "missed",
+					  "voicemail", "rejected", "blocked", "answered_elsewhere"};
 	json_t *rec = row_record(a, r, "call", v[0], line);
 	json_t *data = json_object_get(rec, FX_KEY_DATA);
 	long type = v[4] ? strtol(v[4], NULL, 10) : 0;
@@ -386,12 +394,11 @@ static void call_row(struct adb *a, const struct out *r, char **v, long line)
 	emit(a, rec, "call");
 }
 
-static const char *const phone_cols[] = { "_id", "raw_contact_id", "data1", "data2",
-					  "display_name" };
+static const char *const phone_cols[] = {"_id", "raw_contact_id", "data1", "data2", "display_name"};
 
 static void phone_row(struct adb *a, const struct out *r, char **v, long line)
 {
-	static const char *const kind[] = { "custom", "home", "mobile", "work" };
+	static const char *const kind[] = {"custom", "home", "mobile", "work"};
 	json_t *rec = row_record(a, r, "contact", v[1], line);
 	json_t *data = json_object_get(rec, FX_KEY_DATA);
 	json_t *ph = json_object();
@@ -450,20 +457,26 @@ struct step {
 };
 
 static const struct step steps[] = {
-	{ "getprop", { "shell", "getprop", NULL }, NULL, 0, NULL },
-	{ "content://sms",
-	  { "shell", "content", "query", "--uri", "content://sms", "--projection",
-	    "_id:thread_id:address:date:date_sent:read:seen:type:status:locked:body", NULL },
-	  sms_cols, 11, sms_row },
-	{ "content://call_log/calls",
-	  { "shell", "content", "query", "--uri", "content://call_log/calls", "--projection",
-	    "_id:number:date:duration:type:new:countryiso:geocoded_location:name", NULL },
-	  call_cols, 9, call_row },
-	{ "content://com.android.contacts/data/phones",
-	  { "shell", "content", "query", "--uri", "content://com.android.contacts/data/phones",
-	    "--projection", "_id:raw_contact_id:data1:data2:display_name", NULL },
-	  phone_cols, 5, phone_row },
-	{ "packages", { "shell", "pm", "list", "packages", "-f", NULL }, NULL, 0, NULL },
+	{"getprop", {"shell", "getprop", NULL}, NULL, 0, NULL},
+	{"content://sms",
+	 {"shell", "content", "query", "--uri", "content://sms", "--projection",
+	  "_id:thread_id:address:date:date_sent:read:seen:type:status:locked:body", NULL},
+	 sms_cols,
+	 11,
+	 sms_row},
+	{"content://call_log/calls",
+	 {"shell", "content", "query", "--uri", "content://call_log/calls", "--projection",
+	  "_id:number:date:duration:type:new:countryiso:geocoded_location:name", NULL},
+	 call_cols,
+	 9,
+	 call_row},
+	{"content://com.android.contacts/data/phones",
+	 {"shell", "content", "query", "--uri", "content://com.android.contacts/data/phones",
+	  "--projection", "_id:raw_contact_id:data1:data2:display_name", NULL},
+	 phone_cols,
+	 5,
+	 phone_row},
+	{"packages", {"shell", "pm", "list", "packages", "-f", NULL}, NULL, 0, NULL},
 };
 
 /* Shared storage: the folders that exist of these, as one tar stream. */
@@ -481,8 +494,8 @@ static int begin(struct adb *a, const char *what)
 
 	if (fx_case_begin(a->o->c, "pull") < 0)
 		return -1;
-	in = json_pack("{s:s,s:s,s:s}", "kind", "adb", "serial", a->serial ? a->serial : "",
-		       "what", what);
+	in = json_pack("{s:s,s:s,s:s}", "kind", "adb", "serial", a->serial ? a->serial : "", "what",
+		       what);
 	fx_case_note_input(a->o->c, in);
 	json_decref(in);
 	return 0;
@@ -506,8 +519,8 @@ static int commit(struct adb *a, const char *what)
 /* The one attached phone's serial when none was given. Caller frees. */
 static char *only_device(struct adb *a)
 {
-	static const char *const args[] = { "devices", NULL };
-	struct out r = { "devices", "", 0, NULL, 0 };
+	static const char *const args[] = {"devices", NULL};
+	struct out r = {"devices", "", 0, NULL, 0};
 	char *p, *next, *tab, *found = NULL;
 	int n = 0;
 
@@ -540,7 +553,7 @@ static char *only_device(struct adb *a)
 
 int fx_pull_adb(const struct fx_pull_opts *o, const char *serial, struct fx_pull_stats *st)
 {
-	struct adb a = { o, st, serial, NULL, 0 };
+	struct adb a = {o, st, serial, NULL, 0};
 	struct out r;
 	char *mine = NULL, *tar;
 	size_t i;

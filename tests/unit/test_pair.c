@@ -55,7 +55,7 @@ FX_TEST(test_pair_frame_roundtrip_and_replay)
 
 FX_TEST(test_pair_frame_limits)
 {
-	unsigned char h[4] = { 0, 0, 0, 0 };
+	unsigned char h[4] = {0, 0, 0, 0};
 	const char *why = NULL;
 	size_t len;
 
@@ -76,7 +76,7 @@ FX_TEST(test_pair_frame_limits)
 FX_TEST(test_pair_frame_malformed_json)
 {
 	struct fx_pair_io b;
-	unsigned char hdr[4] = { 0, 0, 0, 5 };
+	unsigned char hdr[4] = {0, 0, 0, 5};
 	json_t *got = NULL;
 	int sv[2];
 
