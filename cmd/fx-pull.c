@@ -104,7 +104,8 @@ int main(int argc, char **argv)
 			optarg = fx_xstrdup(optarg);
 			copies = fx_xrealloc(copies, (ncopies + 1) * sizeof(*copies));
 			copies[ncopies++] = optarg;
-			for (tok = strtok_r(optarg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
 				types = fx_xrealloc(types, (ntypes + 1) * sizeof(*types));
 				types[ntypes++] = tok;
 			}
