@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,117 @@ static int safe_rel(const char *p)
 }
 
 /*
+ * The bytes of a transfer are hashed and written by a second thread while
+ * this one decrypts the next chunks: a ring of chunk buffers between them,
+ * in order, so the hash is that of the file.
+ */
+#define SLOTS 8
+
+struct sink {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *buf[SLOTS];
+	size_t len[SLOTS];
+	unsigned head, count; /* filled slots: head .. head + count - 1 */
+	int fd, err, done, running;
+	struct fx_hash *h;
+};
+
+static void *sink_main(void *arg)
+{
+	struct sink *k = arg;
+	unsigned i;
+
+	pthread_mutex_lock(&k->mu);
+	for (;;) {
+		while (!k->count && !k->done)
+			pthread_cond_wait(&k->cv, &k->mu);
+		if (!k->count)
+			break;
+		i = k->head;
+		pthread_mutex_unlock(&k->mu);
+		fx_hash_update(k->h, k->buf[i], k->len[i]);
+		if (!k->err && fx_write_all(k->fd, k->buf[i], k->len[i]) < 0)
+			k->err = errno ? errno : EIO;
+		pthread_mutex_lock(&k->mu);
+		k->head = (k->head + 1) % SLOTS;
+		k->count--;
+		pthread_cond_broadcast(&k->cv);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+static void sink_init(struct sink *k, int fd, struct fx_hash *h)
+{
+	unsigned i;
+
+	memset(k, 0, sizeof(*k));
+	k->fd = fd;
+	k->h = h;
+	for (i = 0; i < SLOTS; i++)
+		k->buf[i] = fx_xmalloc(FX_PAIR_MAX_CHUNK);
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->cv, NULL);
+}
+
+static int sink_start(struct sink *k)
+{
+	if (pthread_create(&k->t, NULL, sink_main, k) != 0)
+		return -1;
+	k->running = 1;
+	return 0;
+}
+
+/* The next free buffer; waits while all are full. */
+static unsigned char *sink_slot(struct sink *k)
+{
+	unsigned char *b;
+
+	pthread_mutex_lock(&k->mu);
+	while (k->count == SLOTS)
+		pthread_cond_wait(&k->cv, &k->mu);
+	b = k->buf[(k->head + k->count) % SLOTS];
+	pthread_mutex_unlock(&k->mu);
+	return b;
+}
+
+static void sink_push(struct sink *k, size_t n)
+{
+	pthread_mutex_lock(&k->mu);
+	k->len[(k->head + k->count) % SLOTS] = n;
+	k->count++;
+	pthread_cond_broadcast(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+}
+
+/* Waits for everything pushed to be hashed and written. Returns 0 or an errno. */
+static int sink_finish(struct sink *k)
+{
+	if (k->running) {
+		pthread_mutex_lock(&k->mu);
+		k->done = 1;
+		pthread_cond_broadcast(&k->cv);
+		pthread_mutex_unlock(&k->mu);
+		pthread_join(k->t, NULL);
+		k->running = 0;
+	}
+	return k->err;
+}
+
+static void sink_release(struct sink *k)
+{
+	unsigned i;
+
+	sink_finish(k);
+	for (i = 0; i < SLOTS; i++)
+		free(k->buf[i]);
+	pthread_mutex_destroy(&k->mu);
+	pthread_cond_destroy(&k->cv);
+}
+
+/*
  * Fetches one item into staging, resuming from what a cut transfer left
  * in CASE/pair/partial/. Returns 0 done, 1 refused (reported to cio), -1
  * connection lost (resumable).
@@ -484,7 +596,8 @@ static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
 	const char *theirs, *why = NULL;
 	struct fx_hash *h = fx_hash_new(FX_HASH_SHA256);
 	uint64_t size, have = 0, offset;
-	unsigned char *buf = NULL;
+	struct sink k;
+	unsigned char *buf;
 	uint8_t md[32];
 	json_t *req, *m = NULL;
 	struct stat sb;
@@ -496,11 +609,12 @@ static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
 	fx_hex(md, 32, key);
 	part = fx_xasprintf("%s/pair/partial/%s", fx_case_dir(s->c), key);
 	fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	sink_init(&k, fd, h);
 	if (fd < 0 || fstat(fd, &sb) < 0) {
 		why = "cannot keep the partial file";
 		goto refuse;
 	}
-	buf = fx_xmalloc(FX_PAIR_MAX_CHUNK);
+	buf = k.buf[0];
 	/* Rehash what arrived before the cut: the hash covers the whole file. */
 	while ((r = (int)read(fd, buf, FX_PAIR_MAX_CHUNK)) > 0) {
 		fx_hash_update(h, buf, (size_t)r);
@@ -527,7 +641,12 @@ static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
 	size = (uint64_t)json_integer_value(json_object_get(m, "size"));
 	json_decref(m);
 	m = NULL;
+	if (sink_start(&k) < 0) {
+		why = "cannot start a thread";
+		goto refuse_keep;
+	}
 	while (have < size) {
+		buf = sink_slot(&k);
 		r = fx_pair_recv(&s->io, &m, buf, FX_PAIR_MAX_CHUNK, &n);
 		if (r <= 0)
 			goto lost;
@@ -535,12 +654,12 @@ static int fetch(struct server *s, struct fx_pair_io *cio, const char *category,
 			why = "the agent sent more or other than the file requested";
 			goto refuse_drop;
 		}
-		fx_hash_update(h, buf, n);
-		if (fx_write_all(fd, buf, n) < 0) {
-			why = "cannot write the partial file";
-			goto refuse_drop;
-		}
+		sink_push(&k, n);
 		have += n;
+	}
+	if (sink_finish(&k) != 0) {
+		why = "cannot write the partial file";
+		goto refuse_drop;
 	}
 	if (fx_pair_recv_msg(&s->io, &m) < 0)
 		goto lost;
@@ -586,11 +705,12 @@ refuse:
 			     "error", why));
 	ret = 1;
 out:
+	/* What arrived before a cut is written out, to resume from. */
+	sink_release(&k);
 	json_decref(m);
 	if (fd >= 0)
 		close(fd);
 	fx_hash_free(h);
-	free(buf);
 	free(part);
 	free(dest);
 	return ret;
