@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,113 @@ static void cut(struct agent *a)
 	a->cut_at = -1;
 }
 
+/*
+ * A file is read and hashed by a second thread while this one encrypts and
+ * sends the chunks before: a ring of chunk buffers between them, in order.
+ */
+#define SLOTS 8
+
+struct source {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *buf[SLOTS];
+	size_t off[SLOTS], len[SLOTS]; /* what to send of each slot */
+	unsigned head, count;          /* filled slots: head .. head + count - 1 */
+	int fd, err, eof, stop;
+	uint64_t size, offset, pos; /* pos: bytes read and hashed */
+	struct fx_hash *h;
+};
+
+static void *source_main(void *arg)
+{
+	struct source *q = arg;
+	uint64_t skip;
+	unsigned i;
+	ssize_t n;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->pos < q->size && !q->stop) {
+		while (q->count == SLOTS && !q->stop)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->stop)
+			break;
+		i = (q->head + q->count) % SLOTS;
+		pthread_mutex_unlock(&q->mu);
+		n = read(q->fd, q->buf[i], FX_PAIR_MAX_CHUNK);
+		pthread_mutex_lock(&q->mu);
+		if (n <= 0) {
+			q->err = n < 0 ? errno : EIO; /* shorter than it was */
+			break;
+		}
+		if (q->pos + (uint64_t)n > q->size)
+			n = (ssize_t)(q->size - q->pos);
+		pthread_mutex_unlock(&q->mu);
+		/* The whole file is hashed; the part before offset only not sent again. */
+		fx_hash_update(q->h, q->buf[i], (size_t)n);
+		pthread_mutex_lock(&q->mu);
+		skip = q->pos < q->offset ? q->offset - q->pos : 0;
+		if (skip > (uint64_t)n)
+			skip = (uint64_t)n;
+		q->pos += (uint64_t)n;
+		if ((uint64_t)n == skip)
+			continue;
+		q->off[i] = (size_t)skip;
+		q->len[i] = (size_t)n - (size_t)skip;
+		q->count++;
+		pthread_cond_broadcast(&q->cv);
+	}
+	q->eof = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* The next chunk to send: 1 with *p and *n, 0 at the end (q->err says how it ended). */
+static int source_next(struct source *q, unsigned char **p, size_t *n)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (!q->count && !q->eof)
+		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->count) {
+		*p = q->buf[q->head] + q->off[q->head];
+		*n = q->len[q->head];
+		r = 1;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return r;
+}
+
+/* The chunk source_next() gave is sent: its buffer is free again. */
+static void source_done(struct source *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->head = (q->head + 1) % SLOTS;
+	q->count--;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Stops the reader (when sending failed, or at the end) and waits for it. */
+static void source_end(struct source *q, int started)
+{
+	unsigned i;
+
+	if (started) {
+		pthread_mutex_lock(&q->mu);
+		q->stop = 1;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->t, NULL);
+	}
+	for (i = 0; i < SLOTS; i++)
+		free(q->buf[i]);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+}
+
 static int do_get(struct agent *a, json_int_t re, const json_t *req)
 {
 	const char *category = json_string_value(json_object_get(req, "category"));
@@ -305,13 +413,15 @@ static int do_get(struct agent *a, json_int_t re, const json_t *req)
 	const char *sel = path ? json_string_value(json_object_get(a->selected, path)) : NULL;
 	const char *why;
 	struct fx_hash *h;
+	struct source q;
 	unsigned char *buf;
 	char hex[FX_SHA256_HEX];
 	uint8_t md[32];
 	struct stat sb;
-	uint64_t pos = 0, skip;
-	ssize_t n;
-	int fd, r = 0;
+	uint64_t pos;
+	size_t n;
+	unsigned i;
+	int fd, r = 0, started = 0;
 
 	if (!path || !category)
 		return refuse(a, re, "malformed request", "get");
@@ -329,35 +439,40 @@ static int do_get(struct agent *a, json_int_t re, const json_t *req)
 		       json_pack("{s:b,s:s,s:I,s:I}", "ok", 1, "path", path, "size",
 				 (json_int_t)sb.st_size, "offset", offset));
 	h = fx_hash_new(FX_HASH_SHA256);
-	buf = fx_xmalloc(FX_PAIR_MAX_CHUNK);
-	/* The whole file is hashed, the part before offset only not sent again. */
-	while (r == 0 && pos < (uint64_t)sb.st_size) {
-		n = read(fd, buf, FX_PAIR_MAX_CHUNK);
-		if (n <= 0) {
-			r = fx_error_errno("cannot read '%s'", path);
-			break;
-		}
-		if (pos + (uint64_t)n > (uint64_t)sb.st_size)
-			n = (ssize_t)((uint64_t)sb.st_size - pos);
-		fx_hash_update(h, buf, (size_t)n);
-		skip = pos < (uint64_t)offset ? (uint64_t)offset - pos : 0;
-		if (skip > (uint64_t)n)
-			skip = (uint64_t)n;
-		pos += (uint64_t)n;
-		if ((uint64_t)n == skip)
-			continue;
-		if (a->cut_at >= 0 && a->sent + (uint64_t)n - skip > (uint64_t)a->cut_at) {
+	memset(&q, 0, sizeof(q));
+	q.fd = fd;
+	q.h = h;
+	q.size = (uint64_t)sb.st_size;
+	q.offset = (uint64_t)offset;
+	for (i = 0; i < SLOTS; i++)
+		q.buf[i] = fx_xmalloc(FX_PAIR_MAX_CHUNK);
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.cv, NULL);
+	if (r == 0) {
+		if (pthread_create(&q.t, NULL, source_main, &q) != 0)
+			r = fx_error("cannot start a thread");
+		else
+			started = 1;
+	}
+	while (started && r == 0 && source_next(&q, &buf, &n)) {
+		if (a->cut_at >= 0 && a->sent + n > (uint64_t)a->cut_at) {
 			/* Half this chunk, then the cut. */
-			fx_pair_send_data(&a->io, buf + skip, ((size_t)n - skip) / 2);
+			fx_pair_send_data(&a->io, buf, n / 2);
 			cut(a);
 			r = -1;
 			break;
 		}
-		r = fx_pair_send_data(&a->io, buf + skip, (size_t)n - skip);
-		a->sent += (uint64_t)n - skip;
+		r = fx_pair_send_data(&a->io, buf, n);
+		a->sent += n;
+		source_done(&q);
 	}
+	source_end(&q, started);
+	if (r == 0 && q.err) {
+		errno = q.err;
+		r = fx_error_errno("cannot read '%s'", path);
+	}
+	pos = q.pos;
 	close(fd);
-	free(buf);
 	if (r == 0) {
 		fx_hash_final(h, md);
 		r = send_reply(a, 0,
