@@ -1,6 +1,7 @@
 /*
  * fx-pull - acquire evidence into a case: plain files and folders, and tar
  * and zip archives of them (`files`); Android file systems (`android`);
+ * a paired device's consented items (`device`); a phone on USB (`adb`);
  * web pages (`web`, in cmd/pull-web.c).
  */
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "fx.h"
+#include "fx_pair.h"
 #include "fx_pull.h"
 
 static const char *const synopsis[] = {
@@ -16,6 +18,8 @@ static const char *const synopsis[] = {
 	"[-q] -C DIR web [--ca-file FILE] [--resolve HOST:PORT:ADDR] [--max-size N]\n"
 	"         [--max-resources N] [--timeout S] [--user-agent UA] [--no-screenshot] URL...",
 	"[-q] [-C DIR] web --verify CAPTURE PAGE|URL",
+	"[-q] -C DIR device --type T... [--batch N]",
+	"[-q] -C DIR adb [--serial S] [--batch N]",
 	NULL,
 };
 
@@ -24,6 +28,11 @@ static const char *const options[] = {
 	"         or a zip), one `file` record per file on stdout",
 	"  android: acquire an Android file system (a folder, tar or zip, any layout):",
 	"         every file as with files, then the device and its artifacts as records",
+	"  device: the consented items the paired device's holder selects (fx-pair(1))",
+	"      --type T        a consent category (fx-auth(1)); repeat or use commas",
+	"  adb: a phone on USB with debugging on: properties, SMS, contacts, calls,",
+	"         shared storage and the package list, as with android",
+	"      --serial S      the phone's adb serial, when more than one is attached",
 	"      --device KEY    the device the files came from (imei:…, serial:…)",
 	"      --batch N       files per transaction and custody entry (default 10000)",
 	"  web: capture each URL with its redirects, address data (DNS, peer, TLS chain",
@@ -48,7 +57,7 @@ static const struct fx_usage usage = {
 	options,
 };
 
-enum { OPT_DEVICE = 256, OPT_BATCH };
+enum { OPT_DEVICE = 256, OPT_BATCH, OPT_TYPE, OPT_SERIAL };
 
 /* cmd/pull-web.c */
 int fx_pull_web_main(int argc, char **argv, struct fx_common *common,
@@ -58,6 +67,8 @@ static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -67,8 +78,9 @@ int main(int argc, char **argv)
 	struct fx_pull_opts po = { 0 };
 	struct fx_pull_stats st = { 0 };
 	struct fx_common common;
-	const char *cmd;
-	char *end, **sub;
+	const char *cmd, *serial = NULL, **types = NULL;
+	char *end, **sub, *tok, *save, **copies = NULL;
+	size_t ntypes = 0, ncopies = 0, k;
 	int c, i, r, subc, ret = FX_EXIT_OK;
 
 	fx_init(argc, argv);
@@ -85,7 +97,8 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (strcmp(cmd, "web") == 0)
 		return fx_pull_web_main(argc - optind, argv + optind, &common, &usage, &who);
-	if (strcmp(cmd, "files") != 0 && strcmp(cmd, "android") != 0)
+	if (strcmp(cmd, "files") != 0 && strcmp(cmd, "android") != 0 &&
+	    strcmp(cmd, "device") != 0 && strcmp(cmd, "adb") != 0)
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
 	/*
 	 * Options after the command, in GNU order, parsed from a copy: the
@@ -108,9 +121,38 @@ int main(int argc, char **argv)
 			if (*end || !po.batch)
 				fx_opt_usage_error(&usage, "--batch must be a whole number from 1");
 			break;
+		case OPT_TYPE:
+			/* Split a copy: custody keeps the argument vector as given. */
+			optarg = fx_xstrdup(optarg);
+			copies = fx_xrealloc(copies, (ncopies + 1) * sizeof(*copies));
+			copies[ncopies++] = optarg;
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				types = fx_xrealloc(types, (ntypes + 1) * sizeof(*types));
+				types[ntypes++] = tok;
+			}
+			break;
+		case OPT_SERIAL:
+			serial = optarg;
+			break;
 		default:
 			fx_opt_common(c, &common, &usage);
 		}
+	}
+	if (!strcmp(cmd, "device") || !strcmp(cmd, "adb")) {
+		if (optind != subc)
+			fx_opt_usage_error(&usage, fx_xasprintf("%s takes no operands", cmd));
+		if (!strcmp(cmd, "device") && !ntypes)
+			fx_opt_usage_error(&usage, "device needs --type T");
+		fx_opt_need_case(&common, &usage);
+		po.quiet = common.quiet;
+		po.c = fx_case_open(common.case_dir, FX_CASE_WRITE, &who);
+		if (!po.c)
+			return FX_EXIT_USAGE;
+		r = !strcmp(cmd, "device") ? fx_pull_device(&po, types, ntypes, &st)
+					   : fx_pull_adb(&po, serial, &st);
+		ret = r < 0 ? FX_EXIT_USAGE : r > 0 ? FX_EXIT_FAIL : FX_EXIT_OK;
+		goto done;
 	}
 	if (optind >= subc)
 		fx_opt_usage_error(&usage, fx_xasprintf("%s needs at least one PATH", cmd));
@@ -132,12 +174,17 @@ int main(int argc, char **argv)
 		if (r > 0)
 			ret = FX_EXIT_FAIL;
 	}
+done:
 	if (!common.quiet)
 		fprintf(stderr, "%s: %llu files, %llu bytes%s, %llu problems\n", fx_progname(),
 			(unsigned long long)st.files, (unsigned long long)st.bytes,
 			po.c ? " stored" : "", (unsigned long long)st.problems);
 	fx_case_free(po.c);
 	free(sub);
+	free(types);
+	for (k = 0; k < ncopies; k++)
+		free(copies[k]);
+	free(copies);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;
 	return ret;

@@ -49,4 +49,16 @@ int fx_pull_files(const struct fx_pull_opts *o, const char *src,
 int fx_pull_android(const struct fx_pull_opts *o, const char *src,
 		    struct fx_pull_stats *st);
 
+/*
+ * Acquires a phone attached by USB with debugging enabled, through the
+ * adb found on PATH (serial: which phone; NULL when only one is
+ * attached): its properties (getprop), SMS, contacts and call log
+ * through `content query` on their providers (logical, no root), shared
+ * storage (DCIM, Pictures, Download, Movies, messaging apps' media) by
+ * `exec-out tar`, and the package list. Every output is hashed as it
+ * arrives and stored; the rows become records as fx_pull_android()'s
+ * parsers would make them. Returns as fx_pull_files().
+ */
+int fx_pull_adb(const struct fx_pull_opts *o, const char *serial, struct fx_pull_stats *st);
+
 #endif

@@ -20,6 +20,17 @@ static const struct fx_field case_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field consent_fields[] = {
+	{ "category", FX_F_STRING, 1, "the category of evidence (fx-auth categories)" },
+	{ "state", FX_F_STRING, 1, "granted, refused or revoked" },
+	{ "at", FX_F_TIME, 1, "when the answer was recorded" },
+	{ "method", FX_F_STRING, 0, "confirm (passive), code or qr (active)" },
+	{ "nonce", FX_F_STRING, 0, "the workstation's nonce for this request" },
+	{ "identity", FX_F_OBJECT, 0, "the device's identity as it gave it" },
+	{ "confirmation", FX_F_OBJECT, 0, "the device's answer: granted, method, code, at" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_field custody_fields[] = {
 	{ "seq", FX_F_INT, 1, "position in the custody log, from 0" },
 	{ "action", FX_F_STRING, 1, "what was done: init, add, note, reset, …" },
@@ -576,6 +587,14 @@ static const struct fx_field code_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field pairing_fields[] = {
+	{ "paired", FX_F_TIME, 1, "when the device agent paired" },
+	{ "fingerprint", FX_F_SHA256, 1, "SHA-256 of the workstation's certificate it pinned" },
+	{ "peer", FX_F_STRING, 0, "the agent's address and port" },
+	{ "identity", FX_F_OBJECT, 0, "model, serial, IMEI as the agent gave them" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_field photo_fields[] = {
 	{ "kind", FX_F_STRING, 1, "image or video" },
 	{ "format", FX_F_STRING, 1, "jpeg, png, webp, gif, bmp, heic, heif, avif, mp4, mov, 3gp" },
@@ -664,6 +683,7 @@ static const struct fx_type types[] = {
 	{ "checkpoint", "a signed checkpoint of the custody log (C2SP tlog-checkpoint)", checkpoint_fields },
 	{ "code", "a QR code or barcode found in an image", code_fields },
 	{ "comparison", "a page offered later compared with a web capture", comparison_fields },
+	{ "consent", "the reporter's answer to a request for a category of evidence", consent_fields },
 	{ "contact", "a contact (one raw contact of the contacts provider)", contact_fields },
 	{ "cookie", "a browser or WebView cookie", cookie_fields },
 	{ "custody", "one custody log entry", custody_fields },
@@ -675,6 +695,7 @@ static const struct fx_type types[] = {
 	{ "login", "a login a browser or WebView saved", login_fields },
 	{ "mms", "an MMS message", mms_fields },
 	{ "note", "an examiner's note", note_fields },
+	{ "pairing", "a device agent paired with the workstation (fx-pair)", pairing_fields },
 	{ "photo", "a photo or video and what it says about itself (EXIF, …)", photo_fields },
 	{ "report", "a rendered report (fx-report), stored in the case", report_fields },
 	{ "search", "a search typed in a browser", search_fields },

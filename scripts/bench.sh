@@ -6,10 +6,11 @@
 #   BENCH_SIGN_MB  size of the evidence file fx-sign signs (default 1024)
 #   BENCH_ENTRIES  custody entries for the checkpoint and proofs (default 1000000)
 #   BENCH_SHM      where that log is built (default /dev/shm)
+#   BENCH_PAIR_MB  files moved by fx-pair (default 1024)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 #   BENCH_REPORT_RECORDS  records in the case fx-report renders (default 100000)
 #   BENCH_BAG_MB   size of the case fx-export seals (default 2048)
-#   BENCH_ONLY     the sections to run, of: add walker android sign report bag link web (default all)
+#   BENCH_ONLY     the sections to run, of: add walker android sign report bag link web pair (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -359,5 +360,87 @@ printf '  address data: fx-pull %s metadata records with peer, DNS, TLS version,
 	"$(zcat "$web/case/objects/${warc:0:2}/${warc:2}" | grep -c '"chain_der"')" \
 	"$(zcat "$web/wget.warc.gz" | grep -ac '^WARC-IP-Address')"
 kill "$srv" 2>/dev/null
+echo
+fi
+
+# ---- fx-pair ----
+if want pair; then
+PAIR_MB=${BENCH_PAIR_MB:-1024}
+echo "== fx-pair: ${PAIR_MB} MiB of files from the agent to the workstation on loopback (goal >= 0.8x openssl s_server/s_client)"
+mkdir -p "$TMP/share/Download"
+for i in $(seq $(( PAIR_MB / 16 ))); do
+	head -c $(( 16 * 1024 * 1024 )) /dev/urandom >"$TMP/share/Download/f$i.bin"
+done
+bytes=$(( PAIR_MB / 16 * 16 * 1024 * 1024 ))
+pcase=$TMP/pcase
+"$BIN/fx-case" -q -C "$pcase" init bench >/dev/null
+"$BIN/fx-pair" -q -C "$pcase" listen --bind 127.0.0.1:0 >/dev/null 2>"$TMP/listen.err" &
+listen=$!
+agent=
+trap 'kill $agent $listen 2>/dev/null; chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+until [ -S "$pcase/pair/control.sock" ] && [ -s "$pcase/pair/pairing.uri" ]; do sleep 0.05; done
+printf 'files qr %s\n' "$TMP/consent.png" >"$TMP/consent.txt"
+connected() { "$BIN/fx-pair" -C "$pcase" status 2>/dev/null | grep -q "\"connected\":$1"; }
+# Pairing time: agent started to paired (TLS, pin, token), best of 3; an agent
+# that leaves ends its pairing, so each run scans a fresh code.
+best_ms=""
+for run in 1 2 3; do
+	t0=$(date +%s%N)
+	"$BIN/fx-pair" -q agent --uri "$(cat "$pcase/pair/pairing.uri")" --share "$TMP/share" \
+		--consent-file "$TMP/consent.txt" --serial BENCH >/dev/null 2>"$TMP/agent.err" &
+	agent=$!
+	until connected true; do sleep 0.005; done
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	{ [ -z "$best_ms" ] || [ "$ms" -lt "$best_ms" ]; } && best_ms=$ms
+	[ "$run" -eq 3 ] && break
+	kill "$agent"; wait "$agent" || true
+	until connected false; do sleep 0.01; done
+done
+"$BIN/fx-auth" -q -C "$pcase" request --type files --png "$TMP/consent.png" >/dev/null 2>&1
+# Each run receives everything again: the stored objects are removed before it.
+RUNS=2 BEFORE="chmod -R u+w '$pcase/objects'; rm -rf '$pcase'/objects/[0-9a-f][0-9a-f]" \
+	measure device "$BIN/fx-pull" -C "$pcase" device --type files
+fx_wall=$WALL fx_rss=$RSS_MB
+fx_xfer=$(sed -n 's/.* received in \([0-9.]*\) s .*/\1/p' "$TMP/err" | tail -1)
+rss_of() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+listen_rss=$(rss_of "$listen") agent_rss=$(rss_of "$agent")
+kill "$agent" "$listen"; wait "$agent" "$listen" || true
+agent= listen=
+# The same bytes through openssl: s_client sends them, s_server receives them.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench \
+	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 1 2>/dev/null
+cat >"$TMP/ossl.sh" <<'SH'
+#!/usr/bin/env bash
+# s_server reads its stdin for sending: a FIFO held open keeps it from ending early.
+set -e
+dir=$1 port=$2 out=$3; shift 3
+rm -f "$dir/hold"; mkfifo "$dir/hold"
+openssl s_server -quiet -naccept 1 -accept "127.0.0.1:$port" -cert "$dir/cert.pem" \
+	-key "$dir/key.pem" <"$dir/hold" >"$out" 2>"$dir/srv.err" &
+srv=$!
+exec 9>"$dir/hold"
+until ss -Hltn "sport = :$port" | grep -q .; do sleep 0.01; done
+cat "$@" | openssl s_client -quiet -nocommands -no_ign_eof -connect "127.0.0.1:$port" \
+	>/dev/null 2>"$dir/cli.err"
+wait "$srv"
+SH
+port=$(( 20000 + RANDOM % 20000 ))
+RUNS=2 measure openssl bash "$TMP/ossl.sh" "$TMP" "$port" /dev/null "$TMP"/share/Download/f*.bin
+ossl=$WALL
+# And kept, as fx keeps them: written to a file.
+RUNS=2 BEFORE="rm -f '$TMP/received'" measure openssl-file bash "$TMP/ossl.sh" "$TMP" "$(( port + 1 ))" \
+	"$TMP/received" "$TMP"/share/Download/f*.bin
+ossl_file=$WALL
+rm -f "$TMP/received"
+mbs() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
+printf '  openssl s_server/s_client %6.2f s  %6s MB/s  (the bytes moved, nothing kept)\n' "$ossl" "$(mbs "$ossl")"
+printf '  openssl, kept in a file   %6.2f s  %6s MB/s\n' "$ossl_file" "$(mbs "$ossl_file")"
+printf '  fx-pair transfer          %6.2f s  %6s MB/s  %sx openssl, %sx openssl kept  (hashed on both ends, kept)\n' \
+	"$fx_xfer" "$(mbs "$fx_xfer")" "$(ratio "$ossl" "$fx_xfer")" "$(ratio "$ossl_file" "$fx_xfer")"
+printf '  fx-pull device, stored    %6.2f s  %6s MB/s  %sx openssl  (transfer, then stored and parsed into the case)\n' \
+	"$fx_wall" "$(mbs "$fx_wall")" "$(ratio "$ossl" "$fx_wall")"
+printf '  pairing time              %6s ms (agent start to paired: TCP, TLS 1.3, pin, token; best of 3)\n' "$best_ms"
+printf '  peak RSS: listen %s MiB, agent %s MiB, fx-pull device %s MiB\n' "$listen_rss" "$agent_rss" "$fx_rss"
+rm -rf "$TMP/share" "$pcase"
 echo
 fi

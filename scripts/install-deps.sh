@@ -23,7 +23,7 @@ libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
 bats bats-support bats-assert
 mandoc
 poppler-utils libxml2-utils chromium nodejs
-jq zip unzip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux
+jq zip unzip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux iproute2
 wget
 "
 
