@@ -4,6 +4,7 @@
 # server.py) with certificates from a throw-away CA made here; names are
 # mapped to 127.0.0.1 with --resolve, never through /etc/hosts.
 load test_helper
+load sign_helper
 
 # A certificate for the names in $2 (comma-separated), signed by the test
 # CA, valid for $3 days (-1: already expired).
@@ -385,20 +386,21 @@ need_node() {
 	[ "$(jq -r .data.screenshot <<<"$output")" = "skipped: no headless Chromium installed" ]
 }
 
-@test "fx-pull web: the WACZ is handed to fx-sign when it is installed and configured" {
+@test "fx-pull web: the WACZ is signed and timestamped by fx-sign when the examiner has a key" {
 	make_case
-	mkdir -p sbin "$FX_HOME"
-	printf '#!/bin/sh\necho "$*" >>"%s/sign.log"\n' "$PWD" >sbin/fx-sign
-	chmod +x sbin/fx-sign
 	run -0 --separate-stderr web "https://www.shop.test:$GOOD/change.html"
-	[ "$(jq -r .data.sign <<<"$output")" = "skipped: no fx-sign on PATH" ]
-	echo '{}' >"$FX_HOME/sign.json"
-	# shellcheck disable=SC2086
-	PATH="$PWD/sbin:$PATH" FX_TSA=http://tsa.test/ run -0 --separate-stderr fx-pull -C case web \
-		--no-screenshot --ca-file "$WEB/ca.pem" $RESOLVE "https://www.shop.test:$GOOD/change.html"
-	wacz=$(obj "$(jq -r .data.wacz_sha256 <<<"$output")")
-	[ "$(sed -n 1p sign.log)" = "sign --role signer --case case $wacz" ]
-	[ "$(sed -n 2p sign.log)" = "stamp --tsa http://tsa.test/ --case case $wacz" ]
+	[ "$(jq -r .data.sign <<<"$output")" = "skipped: no signing key (fx-sign keygen or import)" ]
+	fx-sign -q keygen --key examiner --subject "/CN=Test Examiner/O=Test Lab" >/dev/null
+	with_tsa
+	run -0 --separate-stderr web "https://www.shop.test:$GOOD/change.html"
+	[ "$(jq -r .data.sign <<<"$output")" = "handed to fx-sign to sign and timestamp" ]
+	wacz=$(jq -r .data.wacz_sha256 <<<"$output")
+	run -0 fx-case -C case list --type signature
+	jq -e --arg h "$wacz" 'select(.data | tostring | contains($h))' <<<"$output" >/dev/null
+	run -0 fx-case -C case list --type timestamp
+	jq -e --arg h "$wacz" 'select(.data | tostring | contains($h))' <<<"$output" >/dev/null
+	fx-sign -q -C case verify >/dev/null
+	stop_servers
 }
 
 @test "fx-pull web: usage errors exit 2" {

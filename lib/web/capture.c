@@ -5,6 +5,7 @@
  * every exchange written to the WARC as it ends, the whole judged,
  * packaged as WACZ and stored in the case in one change.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -549,13 +550,19 @@ static int put(struct cap *c, const char *path, char hex[FX_SHA256_HEX])
 	return 0;
 }
 
-/* Runs argv[0] with argv and waits. Returns 0 when it exited 0. */
+/*
+ * Runs argv[0] with argv and waits; its records go to the case, not to our
+ * standard output. Returns 0 when it exited 0.
+ */
 static int run_prog(char *const argv[])
 {
 	pid_t pid = fork();
-	int st;
+	int st, devnull;
 
 	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDOUT_FILENO);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -564,34 +571,57 @@ static int run_prog(char *const argv[])
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/* Whether the examiner has a signing key: $FX_SIGN_KEY, or one in $FX_HOME/keys. */
+static int have_signing_key(void)
+{
+	const char *env = getenv("FX_SIGN_KEY");
+	char *home, *dir;
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (env && *env)
+		return 1;
+	home = fx_home();
+	dir = fx_path_join(home, "keys");
+	d = opendir(dir);
+	while (d && !found && (de = readdir(d)))
+		found = de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	free(dir);
+	free(home);
+	return found;
+}
+
 /*
- * Hands the WACZ to fx-sign when it is on PATH and $FX_HOME/sign.json
- * exists: signed by the examiner as signer, and timestamped by $FX_TSA
- * when set. With run 0, only says what would be done. Returns the note
+ * Hands the stored WACZ to fx-sign when it is on PATH and the examiner has
+ * a key: signed as signer into the case, and timestamped by $FX_TSA when
+ * that is set. With run 0, only says what would be done. Returns the note
  * for the record (static).
  */
 static const char *sign(struct cap *c, const char *wacz_path, int run)
 {
-	char *home = fx_home(), *conf = fx_path_join(home, "sign.json"), *bin = NULL;
+	char *bin = NULL;
 	char *dir = (char *)fx_case_dir(c->o->c), *wacz = (char *)wacz_path;
 	const char *tsa = getenv("FX_TSA"), *why = NULL;
 
 	if (!find_on_path("fx-sign", &bin))
 		why = "skipped: no fx-sign on PATH";
-	else if (access(conf, R_OK) != 0)
-		why = "skipped: no signing configuration in $FX_HOME";
+	else if (!have_signing_key())
+		why = "skipped: no signing key (fx-sign keygen or import)";
+	if (tsa && !*tsa)
+		tsa = NULL;
 	if (!why && run) {
-		char *s[] = {bin, "sign", "--role", "signer", "--case", dir, wacz, NULL};
-		char *t[] = {bin, "stamp", "--tsa", (char *)tsa, "--case", dir, wacz, NULL};
+		char *s[] = { bin, "-q", "--case", dir, "sign", "--role", "signer", wacz, NULL };
+		char *t[] = { bin, "-q", "--case", dir, "stamp", wacz, NULL };
 
 		if (run_prog(s) < 0)
 			fx_warn("'%s': fx-sign sign failed", wacz_path);
-		if (tsa && run_prog(t) < 0)
+		else if (tsa && run_prog(t) < 0)
 			fx_warn("'%s': fx-sign stamp failed", wacz_path);
 	}
 	free(bin);
-	free(conf);
-	free(home);
 	return why   ? why
 	       : tsa ? "handed to fx-sign to sign and timestamp"
 		     : "handed to fx-sign to sign";
