@@ -3,6 +3,7 @@
 # run. Prints throughput, the ratio to the standard tool, and peak RSS.
 #   BENCH_RECORDS  records for fx-case add (default 1000000)
 #   BENCH_TAR_MB   size of the tar for the walker (default 1024)
+#   BENCH_CARVE_MB size of the database for fx-carve (default 1024)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -131,3 +132,32 @@ RUNS=3 BEFORE="rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >
 	measure parse "$BIN/fx-pull" -q -C "$TMP/case" android "$db_only"
 printf '  parse stage          %8.2f s  %9s records/s (%s artifact records from the databases alone)\n' \
 	"$WALL" "$(rate "$records" "$WALL")" "$records"
+echo
+
+# ---- fx-carve ----
+CARVE_MB=${BENCH_CARVE_MB:-1024}
+echo "== fx-carve: deleted rows of every generated scenario (goal recall >= 99 %, precision >= 99 %, nothing on secure-delete)"
+mkdir -p "$TMP/carve"
+python3 scripts/make-carve-fixtures.py "$TMP/carve" >/dev/null
+for db in "$TMP"/carve/*.db; do
+	n=$(basename "$db" .db)
+	"$BIN/fx-carve" -q "$db" >"$TMP/carve/$n.carved.jsonl" 2>/dev/null || [ $? -eq 1 ]
+done
+python3 scripts/carve-score.py --all "$TMP/carve" | sed 's/^/  /'
+rm -rf "$TMP/carve"
+echo
+
+echo "== fx-carve: a ${CARVE_MB} MiB database (goal >= 200 MB/s, memory bounded)"
+python3 scripts/make-carve-fixtures.py --big "$TMP/big.db" --size-mib "$CARVE_MB" | sed 's/^/  /'
+bytes=$(stat -c %s "$TMP/big.db")
+measure sha256sum sha256sum "$TMP/big.db"
+sha=$WALL
+printf '  sha256sum            %8.2f s  %6s MB/s  peak RSS %6s MiB  (reads and hashes every byte)\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB"
+measure fx-carve "$BIN/fx-carve" -q "$TMP/big.db"
+printf '  fx-carve             %8.2f s  %6s MB/s  peak RSS %6s MiB  %sx sha256sum time  CPU %s\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$WALL" "$sha")" "$CPU"
+"$BIN/fx-carve" -q "$TMP/big.db" >"$TMP/big.carved.jsonl"
+python3 scripts/carve-score.py "$TMP/big.truth.jsonl" "$TMP/big.carved.jsonl" --scenario "big (${CARVE_MB} MiB)" |
+	sed 's/^/  /'
+rm -f "$TMP/big.db" "$TMP/big.truth.jsonl" "$TMP/big.carved.jsonl"
