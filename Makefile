@@ -40,6 +40,9 @@ UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(BUILD)/unit-tests
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+# Fuzz targets (tests/fuzz/NAME.c), run over tests/fuzz/corpus/NAME/ by a plain driver.
+FUZZ_SRC  := $(filter-out tests/fuzz/driver.c,$(wildcard tests/fuzz/*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 # bin/ always holds the build that was asked for last (plain or sanitized).
 all: $(BINS) lib/libfx.a $(SCRIPTS:%=bin/%)
@@ -89,11 +92,20 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIBFX) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBFX) $(LDLIBS)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(LIBFX) $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/driver.c $(LIBFX) $(LDLIBS)
+
+# Each fuzz target once over its seed corpus (with libFuzzer: see tests/fuzz/*.c).
+fuzz-check: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do $$f tests/fuzz/corpus/$${f##*/} || exit 1; done
+
 deps:
 	@scripts/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory fuzz-check
 	@UNIT_BIN=$(UNIT_BIN) scripts/run-tests.sh
 
 unit: all $(UNIT_BIN)
@@ -125,7 +137,7 @@ install: all
 clean:
 	rm -rf build bin lib/libfx.a tests/unit/list.h
 
-.PHONY: all deps check unit bench demo lint-man fmt install clean FORCE
+.PHONY: all deps check fuzz-check unit bench demo lint-man fmt install clean FORCE
 # Keep the objects of programs: they are not throw-away intermediates.
 .SECONDARY:
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -672,6 +672,26 @@ static const struct fx_field comparison_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field carved_fields[] = {
+	{ "table", FX_F_TEXT, 0, "the table the row is attributed to (absent when no schema fits)" },
+	{ "table_confidence", FX_F_NUMBER, 1, "how sure the attribution is, 0 to 1" },
+	{ "index", FX_F_TEXT, 0, "for a deleted index key: the index it came from" },
+	{ "columns", FX_F_ARRAY, 1, "the values by column: name, type, value, intact" },
+	{ "rowid", FX_F_INT, 0, "the rowid, when its bytes survive" },
+	{ "region", FX_F_STRING, 1, "freeblock, unallocated, cell, freelist, unreachable or index" },
+	{ "page", FX_F_INT, 1, "the database page the bytes belong to" },
+	{ "offset", FX_F_INT, 1, "byte offset of the cell in the file it came from" },
+	{ "file", FX_F_STRING, 1, "db, wal or journal: the file it came from" },
+	{ "wal_frame", FX_F_INT, 0, "the WAL frame (from 1), for a row from a WAL" },
+	{ "wal_salt", FX_F_ARRAY, 0, "that frame's salt-1 and salt-2" },
+	{ "wal_state", FX_F_STRING, 0, "committed, uncommitted or stale: that frame's standing" },
+	{ "overflow_pages", FX_F_INT, 0, "overflow pages read for the row" },
+	{ "overflow_broken", FX_F_BOOL, 0, "its overflow chain ended before the payload did" },
+	{ "partial", FX_F_BOOL, 1, "some values are lost (see columns[].intact)" },
+	{ "confidence", FX_F_NUMBER, 1, "how sure it is that these bytes are this row, 0 to 1" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_type types[] = {
 	{ "account", "an account of the Android AccountManager", account_fields },
 	{ "app", "an installed app (packages.xml, packages.list)", app_fields },
@@ -679,6 +699,7 @@ static const struct fx_type types[] = {
 	{ "bookmark", "a browser bookmark", bookmark_fields },
 	{ "call", "a call in a call log", call_fields },
 	{ "capture", "a web page captured with its address and link data, and its judgement", capture_fields },
+	{ "carved", "a deleted SQLite row recovered by fx-carve", carved_fields },
 	{ "case", "a case: who opened it, where, and its parties", case_fields },
 	{ "checkpoint", "a signed checkpoint of the custody log (C2SP tlog-checkpoint)", checkpoint_fields },
 	{ "code", "a QR code or barcode found in an image", code_fields },

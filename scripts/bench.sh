@@ -7,10 +7,11 @@
 #   BENCH_ENTRIES  custody entries for the checkpoint and proofs (default 1000000)
 #   BENCH_SHM      where that log is built (default /dev/shm)
 #   BENCH_PAIR_MB  files moved by fx-pair (default 1024)
+#   BENCH_CARVE_MB size of the database for fx-carve (default 1024)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 #   BENCH_REPORT_RECORDS  records in the case fx-report renders (default 100000)
 #   BENCH_BAG_MB   size of the case fx-export seals (default 2048)
-#   BENCH_ONLY     the sections to run, of: add walker android sign report bag link web pair (default all)
+#   BENCH_ONLY     the sections to run, of: add walker android carve sign report bag link web pair (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -442,5 +443,36 @@ printf '  fx-pull device, stored    %6.2f s  %6s MB/s  %sx openssl  (transfer, t
 printf '  pairing time              %6s ms (agent start to paired: TCP, TLS 1.3, pin, token; best of 3)\n' "$best_ms"
 printf '  peak RSS: listen %s MiB, agent %s MiB, fx-pull device %s MiB\n' "$listen_rss" "$agent_rss" "$fx_rss"
 rm -rf "$TMP/share" "$pcase"
+echo
+fi
+
+# ---- fx-carve ----
+if want carve; then
+CARVE_MB=${BENCH_CARVE_MB:-1024}
+echo "== fx-carve: deleted rows of every generated scenario (goal recall >= 99 %, precision >= 99 %, nothing on secure-delete)"
+mkdir -p "$TMP/carve"
+python3 scripts/make-carve-fixtures.py "$TMP/carve" >/dev/null
+for db in "$TMP"/carve/*.db; do
+	n=$(basename "$db" .db)
+	"$BIN/fx-carve" -q "$db" >"$TMP/carve/$n.carved.jsonl" 2>/dev/null || [ $? -eq 1 ]
+done
+python3 scripts/carve-score.py --all "$TMP/carve" | sed 's/^/  /'
+rm -rf "$TMP/carve"
+echo
+
+echo "== fx-carve: a ${CARVE_MB} MiB database (goal >= 200 MB/s, memory bounded)"
+python3 scripts/make-carve-fixtures.py --big "$TMP/big.db" --size-mib "$CARVE_MB" | sed 's/^/  /'
+bytes=$(stat -c %s "$TMP/big.db")
+measure sha256sum sha256sum "$TMP/big.db"
+sha=$WALL
+printf '  sha256sum            %8.2f s  %6s MB/s  peak RSS %6s MiB  (reads and hashes every byte)\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB"
+measure fx-carve "$BIN/fx-carve" -q "$TMP/big.db"
+printf '  fx-carve             %8.2f s  %6s MB/s  peak RSS %6s MiB  %sx sha256sum time  CPU %s\n' \
+	"$WALL" "$(mb "$WALL")" "$RSS_MB" "$(ratio "$WALL" "$sha")" "$CPU"
+"$BIN/fx-carve" -q "$TMP/big.db" >"$TMP/big.carved.jsonl"
+python3 scripts/carve-score.py "$TMP/big.truth.jsonl" "$TMP/big.carved.jsonl" --scenario "big (${CARVE_MB} MiB)" |
+	sed 's/^/  /'
+rm -f "$TMP/big.db" "$TMP/big.truth.jsonl" "$TMP/big.carved.jsonl"
 echo
 fi
