@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 	const char **types = NULL;
 	size_t ntypes = 0, i;
 	struct fx_case *c;
-	int ch, k, subc, r, ret = FX_EXIT_OK;
+	int ch, subc, r, ret = FX_EXIT_OK;
 
 	fx_init(argc, argv);
 	fx_common_init(&common);
@@ -247,12 +247,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "request") && strcmp(cmd, "list") && strcmp(cmd, "revoke") &&
 	    strcmp(cmd, "categories"))
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
-	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
-	sub[0] = argv[0];
-	subc = 1;
-	for (k = optind; k < argc; k++)
-		sub[subc++] = argv[k];
-	sub[subc] = NULL;
+	sub = fx_opt_rest(argc, argv, &subc);
 	optind = 1;
 	while ((ch = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	json_t *result = NULL;
 	struct fx_case *c;
 	char **sub, **args;
-	int ch, i, subc, nargs = 0, ret = FX_EXIT_OK, r;
+	int ch, subc, nargs = 0, ret = FX_EXIT_OK, r;
 
 	fx_init(argc, argv);
 	signal(SIGXFSZ, SIG_IGN);
@@ -84,13 +84,8 @@ int main(int argc, char **argv)
 		fx_opt_usage_error(&usage, "no command given");
 	cmd = argv[optind++];
 	/* Options after the command, parsed from a copy: custody keeps argv as given. */
-	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
+	sub = fx_opt_rest(argc, argv, &subc);
 	args = fx_xmalloc(sizeof(*args) * (size_t)(argc + 1));
-	sub[0] = argv[0];
-	subc = 1;
-	for (i = optind; i < argc; i++)
-		sub[subc++] = argv[i];
-	sub[subc] = NULL;
 	/* 0, not 1: glibc then also forgets the '+' ordering of the first parse. */
 	optind = 0;
 	while (optind < subc) {

@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	char **sub, *ka, *kb;
 	unsigned long depth = 0, limit = 0;
-	int ch, i, subc, nargs, ret = FX_EXIT_OK;
+	int ch, subc, nargs, ret = FX_EXIT_OK;
 	long n;
 
 	fx_init(argc, argv);
@@ -185,12 +185,7 @@ int main(int argc, char **argv)
 		fx_opt_usage_error(&usage, "no command given");
 	cmd = argv[optind++];
 	/* Options after the command, parsed from a copy: custody keeps argv as given. */
-	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
-	sub[0] = argv[0];
-	subc = 1;
-	for (i = optind; i < argc; i++)
-		sub[subc++] = argv[i];
-	sub[subc] = NULL;
+	sub = fx_opt_rest(argc, argv, &subc);
 	/* 0, not 1: glibc then starts afresh, permuting (the first pass did not). */
 	optind = 0;
 	while ((ch = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {

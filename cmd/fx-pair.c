@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 	struct fx_common common;
 	const char *cmd;
 	char **sub;
-	int c, i, subc, r;
+	int c, subc, r;
 
 	fx_init(argc, argv);
 	fx_common_init(&common);
@@ -145,12 +145,7 @@ int main(int argc, char **argv)
 	    strcmp(cmd, "qr"))
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command", cmd));
 	/* Options after the command, from a copy: custody keeps argv as given. */
-	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
-	sub[0] = argv[0];
-	subc = 1;
-	for (i = optind; i < argc; i++)
-		sub[subc++] = argv[i];
-	sub[subc] = NULL;
+	sub = fx_opt_rest(argc, argv, &subc);
 	optind = 1;
 	while ((c = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {
 		switch (c) {

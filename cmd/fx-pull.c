@@ -104,12 +104,7 @@ int main(int argc, char **argv)
 	 * Options after the command, in GNU order, parsed from a copy: the
 	 * custody log records the argument vector as it was given.
 	 */
-	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
-	sub[0] = argv[0];
-	subc = 1;
-	for (i = optind; i < argc; i++)
-		sub[subc++] = argv[i];
-	sub[subc] = NULL;
+	sub = fx_opt_rest(argc, argv, &subc);
 	optind = 1;
 	while ((c = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {
 		switch (c) {

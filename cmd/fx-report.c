@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	unsigned long rows;
 	struct fx_case *c;
 	char *end, **sub;
-	int ch, i, subc, ret;
+	int ch, subc, ret;
 
 	fx_init(argc, argv);
 	signal(SIGXFSZ, SIG_IGN);
@@ -131,12 +131,7 @@ int main(int argc, char **argv)
 		fx_opt_usage_error(&usage, "no form given");
 	cmd = argv[optind++];
 	/* Options after the form, parsed from a copy: custody keeps argv as given. */
-	sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
-	sub[0] = argv[0];
-	subc = 1;
-	for (i = optind; i < argc; i++)
-		sub[subc++] = argv[i];
-	sub[subc] = NULL;
+	sub = fx_opt_rest(argc, argv, &subc);
 	optind = 1;
 	while ((ch = getopt_long(subc, sub, "hVqC:", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -80,3 +80,16 @@ const char *fx_opt_need_case(const struct fx_common *c, const struct fx_usage *u
 		fx_opt_usage_error(u, "no case: give --case DIR or set FX_CASE");
 	return c->case_dir;
 }
+
+char **fx_opt_rest(int argc, char **argv, int *n)
+{
+	char **sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
+	int i;
+
+	sub[0] = argv[0];
+	*n = 1;
+	for (i = optind; i < argc; i++)
+		sub[(*n)++] = argv[i];
+	sub[*n] = NULL;
+	return sub;
+}

@@ -57,6 +57,14 @@ void fx_opt_usage_error(const struct fx_usage *u, const char *msg)
 	__attribute__((noreturn));
 
 /* The case dir or die with a usage error naming --case and FX_CASE. */
+/*
+ * The arguments after the command (argv[optind..]) behind argv[0], as a new
+ * NULL-terminated vector for a second getopt pass; *n gets their count. A
+ * copy, because getopt permutes what it parses and the custody log keeps
+ * the argument vector as it was given. Caller frees the vector only.
+ */
+char **fx_opt_rest(int argc, char **argv, int *n);
+
 const char *fx_opt_need_case(const struct fx_common *c, const struct fx_usage *u);
 
 #endif
