@@ -160,45 +160,45 @@ static void decode_mutf8(struct fx_buf *out, const unsigned char *p, size_t n)
 		unsigned char c = p[i];
 
 		if (c < 0x80) {
-			axml_put_utf8(out, c);
+			fx_buf_add_utf8(out, c);
 			i++;
 		} else if ((c & 0xe0) == 0xc0 && i + 1 < n && (p[i + 1] & 0xc0) == 0x80) {
 			cp = (unsigned long)(c & 0x1f) << 6 | (p[i + 1] & 0x3f);
 			if (cp != 0 && cp < 0x80) {
-				axml_put_utf8(out, 0xfffd); /* overlong */
+				fx_buf_add_utf8(out, 0xfffd); /* overlong */
 				i++;
 				continue;
 			}
-			axml_put_utf8(out, cp);
+			fx_buf_add_utf8(out, cp);
 			i += 2;
 		} else if (three(p, i, n)) {
 			cp = three_cp(p, i);
 			if (cp < 0x800) {
-				axml_put_utf8(out, 0xfffd);
+				fx_buf_add_utf8(out, 0xfffd);
 				i++;
 				continue;
 			}
 			if (cp >= 0xd800 && cp <= 0xdbff && three(p, i + 3, n) &&
 			    (lo = three_cp(p, i + 3)) >= 0xdc00 && lo <= 0xdfff) {
-				axml_put_utf8(out, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+				fx_buf_add_utf8(out, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
 				i += 6;
 				continue;
 			}
-			axml_put_utf8(out, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
+			fx_buf_add_utf8(out, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
 			i += 3;
 		} else if ((c & 0xf8) == 0xf0 && i + 3 < n && (p[i + 1] & 0xc0) == 0x80 &&
 			   (p[i + 2] & 0xc0) == 0x80 && (p[i + 3] & 0xc0) == 0x80) {
 			cp = (unsigned long)(c & 0x07) << 18 | (unsigned long)(p[i + 1] & 0x3f) << 12 |
 			     (unsigned long)(p[i + 2] & 0x3f) << 6 | (p[i + 3] & 0x3f);
 			if (cp < 0x10000 || cp > 0x10ffff) {
-				axml_put_utf8(out, 0xfffd);
+				fx_buf_add_utf8(out, 0xfffd);
 				i++;
 				continue;
 			}
-			axml_put_utf8(out, cp);
+			fx_buf_add_utf8(out, cp);
 			i += 4;
 		} else {
-			axml_put_utf8(out, 0xfffd);
+			fx_buf_add_utf8(out, 0xfffd);
 			i++;
 		}
 	}
@@ -426,7 +426,7 @@ static void entity_text(struct fx_buf *out, const char *name)
 	     (name[1] != 'x' && name[1] >= '0' && name[1] <= '9' &&
 	      axml_parse_int(name + 1, 10, &cp) == 0)) &&
 	    cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
-		axml_put_utf8(out, (unsigned long)cp);
+		fx_buf_add_utf8(out, (unsigned long)cp);
 		return;
 	}
 	fx_buf_add(out, "&", 1);

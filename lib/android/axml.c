@@ -27,33 +27,6 @@
 #define XML_ERROR_CONST
 #endif
 
-void axml_put_utf8(struct fx_buf *b, unsigned long c)
-{
-	char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	fx_buf_add(b, u, n);
-}
-
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
@@ -103,7 +76,7 @@ void axml_utf8_clean(struct fx_buf *b, const char *s, size_t len, int no_nul)
 		}
 		fx_buf_add(b, s + i - run, run);
 		run = 0;
-		axml_put_utf8(b, 0xfffd);
+		fx_buf_add_utf8(b, 0xfffd);
 		i++;
 	}
 	fx_buf_add(b, s + i - run, run);

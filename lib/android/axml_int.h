@@ -83,7 +83,6 @@ json_t *axml_string(const char *s, size_t len, int no_nul);
 void axml_utf8_clean(struct fx_buf *b, const char *s, size_t len, int no_nul);
 
 /* Appends the UTF-8 encoding of code point c to b. */
-void axml_put_utf8(struct fx_buf *b, unsigned long c);
 
 /*
  * Decodes hex digits (either case, even count) into a malloc'd buffer;

@@ -888,33 +888,6 @@ static int utf8_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
-static void put_utf8(struct fx_buf *b, uint32_t cp)
-{
-	unsigned char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | cp >> 18);
-		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	fx_buf_add(b, u, n);
-}
-
 /* UTF-16LE to UTF-8; NULL for an odd length, an unpaired surrogate or NUL. */
 static char *utf16_dup(const unsigned char *p, size_t n)
 {
@@ -939,7 +912,7 @@ static char *utf16_dup(const unsigned char *p, size_t n)
 			fx_buf_release(&b);
 			return NULL;
 		}
-		put_utf8(&b, c);
+		fx_buf_add_utf8(&b, c);
 	}
 	fx_buf_truncate(&b, b.len);
 	return b.data;
@@ -957,7 +930,7 @@ static char *latin1_dup(const unsigned char *p, size_t n)
 			fx_buf_release(&b);
 			return NULL;
 		}
-		put_utf8(&b, p[i]);
+		fx_buf_add_utf8(&b, p[i]);
 	}
 	fx_buf_truncate(&b, b.len);
 	return b.data;

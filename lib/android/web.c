@@ -119,9 +119,8 @@ json_t *fx_web_utf16(const void *bytes, size_t len)
 {
 	const unsigned char *p = bytes;
 	struct fx_buf b = FX_BUF_INIT;
-	unsigned char u[4];
 	uint32_t c, lo;
-	size_t i, n;
+	size_t i;
 	json_t *v;
 
 	if (len % 2)
@@ -139,26 +138,7 @@ json_t *fx_web_utf16(const void *bytes, size_t len)
 		} else if (c == 0 || (c >= 0xdc00 && c <= 0xdfff)) {
 			goto bad;
 		}
-		if (c < 0x80) {
-			u[0] = (unsigned char)c;
-			n = 1;
-		} else if (c < 0x800) {
-			u[0] = (unsigned char)(0xc0 | c >> 6);
-			u[1] = (unsigned char)(0x80 | (c & 0x3f));
-			n = 2;
-		} else if (c < 0x10000) {
-			u[0] = (unsigned char)(0xe0 | c >> 12);
-			u[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-			u[2] = (unsigned char)(0x80 | (c & 0x3f));
-			n = 3;
-		} else {
-			u[0] = (unsigned char)(0xf0 | c >> 18);
-			u[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
-			u[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-			u[3] = (unsigned char)(0x80 | (c & 0x3f));
-			n = 4;
-		}
-		fx_buf_add(&b, u, n);
+		fx_buf_add_utf8(&b, c);
 	}
 	v = fx_json_text(b.data ? b.data : "", b.len);
 	fx_buf_release(&b);

@@ -154,21 +154,7 @@ char *cv_text_utf8(int enc, const uint8_t *p, size_t n, size_t *len)
 			c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
 			i += 2;
 		}
-		if (c < 0x80) {
-			*o++ = (char)c;
-		} else if (c < 0x800) {
-			*o++ = (char)(0xc0 | c >> 6);
-			*o++ = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			*o++ = (char)(0xe0 | c >> 12);
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (c & 0x3f));
-		} else {
-			*o++ = (char)(0xf0 | c >> 18);
-			*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (c & 0x3f));
-		}
+		o += fx_utf8_encode(c, o);
 	}
 	*o = '\0';
 	if (len)

@@ -187,33 +187,6 @@ static char confusable(uint32_t c)
 	return 0;
 }
 
-static void put_utf8(struct fx_buf *b, uint32_t c)
-{
-	unsigned char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (unsigned char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (unsigned char)(0xc0 | c >> 6);
-		u[1] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | c >> 12);
-		u[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | c >> 18);
-		u[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	fx_buf_add(b, u, n);
-}
-
 /* Decodes UTF-8 into cps; returns the count, or -1 when not UTF-8. */
 static long utf8_decode(const char *s, size_t len, uint32_t *cps, size_t max)
 {
@@ -311,7 +284,7 @@ int web_look_host(const char *host, struct web_look *l)
 				nonascii = 1;
 			s = script_of(cps[i]);
 			set |= 1u << s;
-			put_utf8(&uni, cps[i]);
+			fx_buf_add_utf8(&uni, cps[i]);
 			a = cps[i] >= 0x80 ? confusable(cps[i]) : 0;
 			if (a) {
 				fx_buf_add(&skel, &a, 1);
@@ -320,7 +293,7 @@ int web_look_host(const char *host, struct web_look *l)
 				if (a)
 					fx_buf_add(&skel, &a, 1);
 				else
-					put_utf8(&skel, cps[i]);
+					fx_buf_add_utf8(&skel, cps[i]);
 			}
 		}
 		if (n > 0 && !allowed_mix(set))
