@@ -16,17 +16,17 @@
 #include "fx_banned.h"
 
 /*
- * Objects up to SYNC_LIMIT bytes are written by the caller's thread;
- * beyond that, bytes are gathered into the slots of a small ring and
- * written by the store's writer thread while the caller hashes and reads
- * on. The ring bounds memory at SLOTS * SLOT_SIZE whatever the object's
- * size. Full slots are written with O_DIRECT: the bytes go from the ring
- * to the disk without a second copy into the page cache, which costs more
- * than hashing them, and a large intake does not flush the page cache.
+ * An object's bytes are gathered into the slots of a small ring and written
+ * by the store's writer thread while the caller hashes and reads on; the
+ * ring bounds memory at SLOTS * SLOT_SIZE whatever the object's size. Full
+ * slots are written with O_DIRECT: the bytes go from the ring to the disk
+ * without a second copy into the page cache, which costs more than hashing
+ * them, and a large intake does not flush the page cache. An object that
+ * fits in one slot (most files) is written by the caller at commit, through
+ * the cache.
  */
 #define SLOTS 8
 #define SLOT_SIZE ((size_t)1 << 20)
-#define SYNC_LIMIT ((uint64_t)1 << 20)
 /* O_DIRECT wants buffers, offsets and lengths aligned to the block size. */
 #define DIRECT_ALIGN 4096
 
@@ -61,7 +61,7 @@ struct fx_store_put {
 	char *tmp;
 	int fd;
 	int dfd;        /* the same file opened O_DIRECT, or -1 */
-	int queued;     /* the writer thread has had part of it */
+	int queued;     /* a full slot of it has gone to the writer */
 	uint64_t size;
 	unsigned pending; /* slots queued for the writer; under s->lock */
 	int err;          /* errno of a failed write, 0 while all is well */
@@ -300,10 +300,6 @@ static int queue(struct fx_store_put *p, const char *buf, size_t len)
 
 	if (!s->started && start_writer(s) < 0)
 		return -1;
-	if (!p->queued) {
-		p->queued = 1;
-		p->dfd = open(p->tmp, O_WRONLY | O_DIRECT | O_CLOEXEC);
-	}
 	while (len) {
 		sl = fill_slot(p);
 		/* The slot is ours until it is submitted. */
@@ -314,6 +310,10 @@ static int queue(struct fx_store_put *p, const char *buf, size_t len)
 		buf += n;
 		len -= n;
 		if (sl->len == SLOT_SIZE) {
+			if (!p->queued) {
+				p->queued = 1;
+				p->dfd = open(p->tmp, O_WRONLY | O_DIRECT | O_CLOEXEC);
+			}
 			pthread_mutex_lock(&s->lock);
 			submit_locked(p);
 			pthread_mutex_unlock(&s->lock);
@@ -322,26 +322,38 @@ static int queue(struct fx_store_put *p, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * An object that never filled a slot is written here, from its slot,
+ * through the cache. Returns 1 when it was (or failed: p->err), else 0.
+ */
+static int write_small(struct fx_store_put *p)
+{
+	struct fx_store *s = p->s;
+	struct slot *sl = NULL;
+
+	if (!s->started)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	if (s->filling == p && !p->pending)
+		sl = &s->ring[(s->head + s->count) % SLOTS];
+	pthread_mutex_unlock(&s->lock);
+	if (!sl)
+		return 0;
+	/* Not counted in the ring: the writer never sees this slot. */
+	if (!p->err && fx_pwrite_all(p->fd, sl->buf, sl->len, sl->off) < 0)
+		p->err = errno;
+	pthread_mutex_lock(&s->lock);
+	s->filling = NULL;
+	pthread_mutex_unlock(&s->lock);
+	return 1;
+}
+
 int fx_store_put_write(struct fx_store_put *p, const void *buf, size_t len)
 {
-	size_t now;
-
 	fx_hash_update(p->hash, buf, len);
 	if (p->err)
 		goto fail;
-	/* The first SYNC_LIMIT bytes here, so the ring starts aligned. */
-	if (p->size < SYNC_LIMIT) {
-		now = SYNC_LIMIT - p->size < len ? (size_t)(SYNC_LIMIT - p->size) :
-						   len;
-		if (fx_write_all(p->fd, buf, now) < 0) {
-			p->err = errno;
-			goto fail;
-		}
-		p->size += now;
-		buf = (const char *)buf + now;
-		len -= now;
-	}
-	if (!len || queue(p, buf, len) == 0)
+	if (queue(p, buf, len) == 0)
 		return 0;
 	/* No writer thread to be had: write it here. */
 	if (fx_pwrite_all(p->fd, buf, len, p->size) == 0) {
@@ -391,7 +403,8 @@ int fx_store_put_commit(struct fx_store_put *p, char hex[FX_SHA256_HEX],
 	char sub[3], *final;
 	struct stat st;
 
-	drain(p);
+	if (!write_small(p))
+		drain(p);
 	if (p->err) {
 		errno = p->err;
 		fx_error_errno("cannot write object to '%s'", p->tmp);
