@@ -47,6 +47,8 @@ want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+# mb SECONDS: MB/s of $bytes in that time.
+mb() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 
 echo "fx bench on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
@@ -82,7 +84,6 @@ done
 tar -C "$TMP" -cf "$TMP/ev.tar" tree
 rm -rf "$TMP/tree"
 bytes=$(stat -c %s "$TMP/ev.tar")
-mb() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 
 measure openssl openssl dgst -sha256 "$TMP/ev.tar"
 ossl=$WALL
@@ -433,13 +434,12 @@ RUNS=2 BEFORE="rm -f '$TMP/received'" measure openssl-file bash "$TMP/ossl.sh" "
 	"$TMP/received" "$TMP"/share/Download/f*.bin
 ossl_file=$WALL
 rm -f "$TMP/received"
-mbs() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
-printf '  openssl s_server/s_client %6.2f s  %6s MB/s  (the bytes moved, nothing kept)\n' "$ossl" "$(mbs "$ossl")"
-printf '  openssl, kept in a file   %6.2f s  %6s MB/s\n' "$ossl_file" "$(mbs "$ossl_file")"
+printf '  openssl s_server/s_client %6.2f s  %6s MB/s  (the bytes moved, nothing kept)\n' "$ossl" "$(mb "$ossl")"
+printf '  openssl, kept in a file   %6.2f s  %6s MB/s\n' "$ossl_file" "$(mb "$ossl_file")"
 printf '  fx-pair transfer          %6.2f s  %6s MB/s  %sx openssl, %sx openssl kept  (hashed on both ends, kept)\n' \
-	"$fx_xfer" "$(mbs "$fx_xfer")" "$(ratio "$ossl" "$fx_xfer")" "$(ratio "$ossl_file" "$fx_xfer")"
+	"$fx_xfer" "$(mb "$fx_xfer")" "$(ratio "$ossl" "$fx_xfer")" "$(ratio "$ossl_file" "$fx_xfer")"
 printf '  fx-pull device, stored    %6.2f s  %6s MB/s  %sx openssl  (transfer, then stored and parsed into the case)\n' \
-	"$fx_wall" "$(mbs "$fx_wall")" "$(ratio "$ossl" "$fx_wall")"
+	"$fx_wall" "$(mb "$fx_wall")" "$(ratio "$ossl" "$fx_wall")"
 printf '  pairing time              %6s ms (agent start to paired: TCP, TLS 1.3, pin, token; best of 3)\n' "$best_ms"
 printf '  peak RSS: listen %s MiB, agent %s MiB, fx-pull device %s MiB\n' "$listen_rss" "$agent_rss" "$fx_rss"
 rm -rf "$TMP/share" "$pcase"
