@@ -276,7 +276,6 @@ int main(int argc, char **argv)
 	if (optind != subc)
 		fx_opt_usage_error(&usage, fx_xasprintf("%s takes no operands", cmd));
 	if (!strcmp(cmd, "categories")) {
-		free(sub);
 		categories();
 		return fx_close_stdout() < 0 ? FX_EXIT_USAGE : FX_EXIT_OK;
 	}
@@ -302,7 +301,6 @@ int main(int argc, char **argv)
 	}
 	fx_case_free(c);
 	free(types);
-	free(sub);
 	if (fx_close_stdout() < 0)
 		ret = FX_EXIT_USAGE;
 	return ret;

@@ -70,7 +70,9 @@ int main(int argc, char **argv)
 	const char *cmd, *out = NULL, *device = NULL, *format = "tar";
 	json_t *result = NULL;
 	struct fx_case *c;
-	char **sub, **args;
+	/* Static: a usage error may exit while they are in use. */
+	static char **args;
+	char **sub;
 	int ch, subc, nargs = 0, ret = FX_EXIT_OK, r;
 
 	fx_init(argc, argv);
@@ -205,7 +207,6 @@ int main(int argc, char **argv)
 	}
 done:
 	json_decref(result);
-	free(sub);
 	free(args);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;

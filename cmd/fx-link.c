@@ -268,7 +268,6 @@ int main(int argc, char **argv)
 		fx_opt_usage_error(&usage, fx_xasprintf("'%s' is not a command, or has the wrong"
 							" number of arguments", cmd));
 	}
-	free(sub);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;
 	return ret;

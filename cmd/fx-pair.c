@@ -199,7 +199,6 @@ int main(int argc, char **argv)
 		r = fx_pair_qr_png(lo.png, sub[optind]);
 		if (r == 0 && !common.quiet)
 			fx_pair_qr_print(stderr, sub[optind]);
-		free(sub);
 		return r < 0 ? FX_EXIT_USAGE : FX_EXIT_OK;
 	}
 	if (optind != subc)
@@ -209,12 +208,10 @@ int main(int argc, char **argv)
 			fx_opt_usage_error(&usage,
 					   "agent needs --qr IMAGE or --uri URI, and --share ROOT");
 		r = fx_pair_agent(&ao);
-		free(sub);
 		return r < 0 ? FX_EXIT_USAGE : r;
 	}
 	fx_opt_need_case(&common, &usage);
 	if (!strcmp(cmd, "status")) {
-		free(sub);
 		return cmd_status(common.case_dir);
 	}
 	if (!lo.ttl)
@@ -224,7 +221,6 @@ int main(int argc, char **argv)
 		return FX_EXIT_USAGE;
 	r = fx_pair_listen(&lo);
 	fx_case_free(lo.c);
-	free(sub);
 	if (fx_close_stdout() < 0)
 		r = -1;
 	return r < 0 ? FX_EXIT_USAGE : FX_EXIT_OK;

@@ -175,7 +175,6 @@ done:
 			(unsigned long long)st.files, (unsigned long long)st.bytes,
 			po.c ? " stored" : "", (unsigned long long)st.problems);
 	fx_case_free(po.c);
-	free(sub);
 	free(types);
 	for (k = 0; k < ncopies; k++)
 		free(copies[k]);

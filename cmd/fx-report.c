@@ -210,7 +210,6 @@ done:
 	fx_report_cleanup();
 	json_decref(fields);
 	json_decref(images);
-	free(sub);
 	if (fx_close_stdout() < 0 && ret == FX_EXIT_OK)
 		ret = FX_EXIT_USAGE;
 	return ret;

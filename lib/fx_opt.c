@@ -81,11 +81,16 @@ const char *fx_opt_need_case(const struct fx_common *c, const struct fx_usage *u
 	return c->case_dir;
 }
 
+/* Kept here, not by the caller: a usage error may exit while it is in use. */
+static char **rest;
+
 char **fx_opt_rest(int argc, char **argv, int *n)
 {
-	char **sub = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
+	char **sub;
 	int i;
 
+	free(rest);
+	sub = rest = fx_xmalloc(sizeof(*sub) * (size_t)(argc - optind + 2));
 	sub[0] = argv[0];
 	*n = 1;
 	for (i = optind; i < argc; i++)

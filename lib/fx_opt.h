@@ -61,7 +61,8 @@ void fx_opt_usage_error(const struct fx_usage *u, const char *msg)
  * The arguments after the command (argv[optind..]) behind argv[0], as a new
  * NULL-terminated vector for a second getopt pass; *n gets their count. A
  * copy, because getopt permutes what it parses and the custody log keeps
- * the argument vector as it was given. Caller frees the vector only.
+ * the argument vector as it was given. The vector is fx_opt's, valid until
+ * the next call.
  */
 char **fx_opt_rest(int argc, char **argv, int *n);
 
