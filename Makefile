@@ -5,7 +5,7 @@ BINDIR    := $(PREFIX)/bin
 MANDIR    := $(PREFIX)/share/man
 DATADIR   := $(PREFIX)/share/fx
 
-PKGS      := sqlite3 openssl jansson libarchive libxml-2.0 libexif zbar lept
+PKGS      := sqlite3 openssl jansson libarchive libxml-2.0 libexif zbar lept tesseract
 CC        ?= cc
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

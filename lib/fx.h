@@ -19,6 +19,7 @@
 #include "fx_merkle.h"
 #include "fx_case.h"
 #include "fx_pull.h"
+#include "fx_ocr.h"
 #include "fx_banned.h"
 
 #endif
