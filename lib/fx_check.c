@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fx_check.h"
+#include "fx_hash.h"
 #include "fx_banned.h"
 
 /* The Luhn sum of n digits, the rightmost counted as position 1 (not doubled) when odd. */
@@ -49,6 +50,27 @@ char fx_luhn_digit(const char *s, size_t n)
 int fx_imei_valid(const char *s)
 {
 	return s && strlen(s) == 15 && fx_luhn_valid(s, 15);
+}
+
+char fx_meid_check(const char *s)
+{
+	int sum = 0, i, d;
+
+	for (i = 0; i < 14; i++)
+		if (fx_hexval(s[i]) < 0)
+			return 0;
+	if (s[14])
+		return 0;
+	/* From the right: the last digit doubled, then every second one; digits of the doubled summed. */
+	for (i = 13; i >= 0; i--) {
+		d = fx_hexval(s[i]);
+		if ((13 - i) % 2 == 0) {
+			d *= 2;
+			d = d / 16 + d % 16;
+		}
+		sum += d;
+	}
+	return "0123456789ABCDEF"[(16 - sum % 16) % 16];
 }
 
 char fx_mod11_2_char(const char *s)

@@ -23,6 +23,13 @@ char fx_luhn_digit(const char *s, size_t n);
 int fx_imei_valid(const char *s);
 
 /*
+ * The check digit of a MEID of 14 hex digits (either case): Luhn in base
+ * 16, as 3GPP2 S.R0048 gives it ('0'-'9', 'A'-'F'), or 0 when s is not
+ * 14 hex digits. Pages show it after the MEID, or not at all.
+ */
+char fx_meid_check(const char *s);
+
+/*
  * The ISO 7064 MOD 11-2 check character ('0'-'9' or 'X') of the 17 digits
  * of s, or 0 when they are not 17 digits: the sum of each digit times
  * 2^(17-i) mod 11, and the character that makes the total 1 mod 11.

@@ -211,7 +211,7 @@ void fx_ocr_steps_release(struct fx_ocr_steps *s);
 /*
  * True when text (OCR output) contains want, compared without white space,
  * case or the width of full-width forms, with at most one edit in ten
- * characters of want.
+ * characters of want, and none to a digit (an id must be exact).
  */
 int fx_ocr_contains(const char *text, const char *want);
 

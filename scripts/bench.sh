@@ -4,6 +4,8 @@
 #   BENCH_RECORDS  records for fx-case add (default 1000000)
 #   BENCH_TAR_MB   size of the tar for the walker (default 1024)
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
+#   BENCH_OCR_IMAGES  generated About pages for fx-ocr device (default 240)
+#   BENCH_ONLY     "ocr": only the fx-ocr section
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -38,6 +40,44 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
 echo "fx bench on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
+
+# ---- fx-ocr device (defined here, run last) ----
+# Generated About pages (half screenshots, half photographed), read by
+# fx-ocr device pinned to one core and by the plain tesseract CLI plus a
+# regular expression per field, on the other core at the same time; the
+# per-image times are CPU seconds (user + system), which other work on
+# the machine does not inflate.
+ocr_bench() {
+	local n=${BENCH_OCR_IMAGES:-240} dir=$TMP/ocr fx_cpu base_cpu fx_wall base_wall
+	echo "== fx-ocr device: $n generated About pages, clean and photographed (goals: IMEI >= 98 % and no wrong IMEI, every field >= 95 %, <= 1.5 s per image on one core)"
+	scripts/make-ocr-fixtures.py about --seed 1 --count "$n" "$dir"
+	mkdir -p "$dir/text"
+	export OMP_THREAD_LIMIT=1
+	/usr/bin/time -o "$TMP/time.fx" -f '%e %U %S %M' taskset -c 0 \
+		"$BIN/fx-ocr" -q device "$dir"/about-*.* >"$dir/fx.jsonl" 2>"$dir/fx.err" &
+	local pid=$!
+	/usr/bin/time -o "$TMP/time.base" -f '%e %U %S %M' taskset -c 1 sh -c '
+		for f in "$1"/about-*.*; do
+			b=${f##*/}
+			tesseract "$f" "$1/text/$b" -l eng+chi_sim >/dev/null 2>&1 || exit 1
+		done' sh "$dir"
+	wait "$pid" || true
+	scripts/ocr-bench.py baseline "$dir/text" >"$dir/base.jsonl"
+	scripts/ocr-bench.py score "$dir/truth.jsonl" "$dir/fx.jsonl" "$dir/base.jsonl"
+	read -r fx_wall fx_cpu fx_sys fx_rss <"$TMP/time.fx"
+	read -r base_wall base_cpu base_sys base_rss <"$TMP/time.base"
+	printf '  fx-ocr device        %6.3f s CPU per image  (%.0f s wall for %s, peak RSS %s MiB)\n' \
+		"$(awk -v u="$fx_cpu" -v s="$fx_sys" -v n="$n" 'BEGIN { print (u + s) / n }')" \
+		"$fx_wall" "$n" "$(awk -v k="$fx_rss" 'BEGIN { printf "%.0f", k / 1024 }')"
+	printf '  tesseract + regex    %6.3f s CPU per image  (%.0f s wall, a process per image)\n' \
+		"$(awk -v u="$base_cpu" -v s="$base_sys" -v n="$n" 'BEGIN { print (u + s) / n }')" \
+		"$base_wall"
+	rm -rf "$dir"
+}
+if [ "${BENCH_ONLY:-}" = ocr ]; then
+	ocr_bench
+	exit 0
+fi
 
 # ---- fx-case add ----
 echo "== fx-case add: $RECORDS synthetic records (goal >= 100000 records/s, RSS < 64 MiB)"
@@ -131,3 +171,5 @@ RUNS=3 BEFORE="rm -rf '$TMP/case'; '$BIN/fx-case' -q -C '$TMP/case' init bench >
 	measure parse "$BIN/fx-pull" -q -C "$TMP/case" android "$db_only"
 printf '  parse stage          %8.2f s  %9s records/s (%s artifact records from the databases alone)\n' \
 	"$WALL" "$(rate "$records" "$WALL")" "$records"
+echo
+ocr_bench

@@ -563,6 +563,12 @@ def cmd_fixtures(args):
     put("truncated.png", whole[:len(whole) // 3])
     put("not-an-image.png", b"This is a text file with an image's name.\n")
     put("huge.png", huge_png(20000, 20000))
+    # A JPEG of 48 million pixels: decoded at a quarter of its size, not refused.
+    big = Image.new("L", (8000, 6000), 250)
+    ImageDraw.Draw(big).text((400, 2600), "IMEI 356938035643809", fill=30, font=font("roboto", 480))
+    buf = io.BytesIO()
+    big.save(buf, "JPEG", quality=60)
+    put("big.jpg", buf.getvalue())
 
 
 def huge_png(w, h):

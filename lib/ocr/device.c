@@ -268,6 +268,20 @@ static int label_of(const char *key, int *slot)
 			return FX_OCR_IMEI;
 		return -2;
 	}
+	/*
+	 * "(SIM slot 2)" after a few letters OCR could not make out: only
+	 * IMEIs are numbered by slot this way on these pages, and the value
+	 * must still be an IMEI whose reads agree.
+	 */
+	{
+		const char *sl = strstr(buf, "slot");
+
+		if (sl && n >= 5 && (buf[n - 1] == '1' || buf[n - 1] == '2') &&
+		    sl + 5 == buf + n && sl - buf <= 7) {
+			*slot = buf[n - 1] - '0';
+			return FX_OCR_IMEI;
+		}
+	}
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		if (strcmp(key, labels[i].key) == 0)
 			return labels[i].field;
@@ -447,6 +461,14 @@ int fx_ocr_normalize(enum fx_ocr_field_id id, const char *raw, char *out, size_t
 		}
 		if (k != 14 && k != 15)
 			return 0;
+		/* A 15th character is the check digit, or a misread: it must check. */
+		if (k == 15) {
+			char check = tmp[14];
+
+			tmp[14] = '\0';
+			if (fx_meid_check(tmp) != check)
+				return 0;
+		}
 		tmp[14] = '\0';
 		/* The regional code: A0 to FF for MEIDs; 99 for those made from an IMEI. */
 		if (!(tmp[0] >= 'A' || (tmp[0] == '9' && tmp[1] == '9')) || n < 15)

@@ -262,6 +262,31 @@ static PIX *normalize(PIX *pix)
 	return out;
 }
 
+/*
+ * A screenshot, not a photo: most pixels equal to the mean of their 3 x 3
+ * neighbourhood (flat background, no sensor noise, no JPEG blocks), and
+ * the background near white or near black, no shade of grey in between
+ * the light or a camera's exposure would give it.
+ */
+static int is_clean(PIX *pix)
+{
+	PIX *mean = pixBlockconv(pix, 1, 1);
+	int w = pixGetWidth(pix), h = pixGetHeight(pix), x, y, flat = 0, n = 0;
+	l_uint32 *a, *b, bg = 128;
+
+	if (!mean)
+		return 0;
+	for (y = 1; y < h - 1; y += 3) {
+		a = pixGetData(pix) + (size_t)y * (size_t)pixGetWpl(pix);
+		b = pixGetData(mean) + (size_t)y * (size_t)pixGetWpl(mean);
+		for (x = 1; x < w - 1; x += 3, n++)
+			flat += abs((int)GET_DATA_BYTE(a, x) - (int)GET_DATA_BYTE(b, x)) <= 1;
+	}
+	pixDestroy(&mean);
+	pixGetRankValue(pix, 2, 0.5f, &bg);
+	return n && flat * 10 >= n * 8 && (bg >= 225 || bg <= 30);
+}
+
 static PIX *scale(PIX *pix, double s)
 {
 	if (fabs(s - 1.0) < 0.02)
@@ -295,6 +320,7 @@ static int prepare(struct ocr_image *im, const char **why)
 		pixDestroy(&ana);
 		ana = inv;
 	}
+	im->clean = is_clean(ana);
 	norm = normalize(ana);
 	bin = norm ? binarize(norm, 12) : NULL;
 	chars = bin ? char_like(bin) : NULL;
@@ -304,7 +330,7 @@ static int prepare(struct ocr_image *im, const char **why)
 		conf = 10.0f;
 	}
 	if (getenv("FX_OCR_DEBUG_SKEW"))
-		fprintf(stderr, "skew %.2f th %d\n", angle, th);
+		fprintf(stderr, "skew %.2f th %d clean %d\n", angle, th, im->clean);
 	if (getenv("FX_OCR_DEBUG_BIN") && chars)
 		pixWrite(getenv("FX_OCR_DEBUG_BIN"), chars, IFF_PNG);
 	pixDestroy(&chars);
@@ -331,7 +357,11 @@ static int prepare(struct ocr_image *im, const char **why)
 		pixDestroy(&scaled);
 		scaled = inv;
 	}
-	im->work = normalize(scaled);
+	/*
+	 * A screenshot is read as it is: smoothing and stretching are for
+	 * photos, and would thicken the strokes of small Chinese characters.
+	 */
+	im->work = im->clean ? pixClone(scaled) : normalize(scaled);
 	pixDestroy(&scaled);
 	if (!im->work) {
 		*why = "the image cannot be normalised";

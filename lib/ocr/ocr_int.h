@@ -19,6 +19,7 @@ struct ocr_image {
 	int width, height; /* the image as given */
 	int reduction;
 	int inverted;
+	int clean;         /* a screenshot: read without smoothing or stretching */
 	double scale;      /* work is grey scaled by this, */
 	double skew;       /* then turned by this many degrees about its centre */
 	int text_h;        /* median character height in grey's pixels (0: none found) */

@@ -161,6 +161,12 @@ static size_t fold(const char *s, unsigned *out, size_t max)
 	return n;
 }
 
+/* Changing or dropping c of want costs 1, or more than all allowed for a digit: ids are exact. */
+static int cost(unsigned c, int k)
+{
+	return c >= '0' && c <= '9' ? k + 1 : 1;
+}
+
 int fx_ocr_contains(const char *text, const char *want)
 {
 	size_t nt = strlen(text) + 1, nw = strlen(want) + 1, i, j;
@@ -179,19 +185,20 @@ int fx_ocr_contains(const char *text, const char *want)
 	/* Sellers: the least edits from want to any substring of text, column by column. */
 	prev = fx_xmalloc((nw + 1) * sizeof(*prev));
 	cur = fx_xmalloc((nw + 1) * sizeof(*cur));
-	for (i = 0; i <= nw; i++)
-		prev[i] = (int)i;
+	prev[0] = 0;
+	for (i = 1; i <= nw; i++)
+		prev[i] = prev[i - 1] + cost(w[i - 1], k);
 	if (prev[nw] <= k)
 		found = 1;
 	for (j = 0; j < nt && !found; j++) {
 		cur[0] = 0;
 		for (i = 1; i <= nw; i++) {
-			int d = prev[i - 1] + (w[i - 1] != t[j]);
+			int d = prev[i - 1] + (w[i - 1] == t[j] ? 0 : cost(w[i - 1], k));
 
 			if (prev[i] + 1 < d)
 				d = prev[i] + 1;
-			if (cur[i - 1] + 1 < d)
-				d = cur[i - 1] + 1;
+			if (cur[i - 1] + cost(w[i - 1], k) < d)
+				d = cur[i - 1] + cost(w[i - 1], k);
 			cur[i] = d;
 		}
 		if (cur[nw] <= k)

@@ -161,6 +161,26 @@ static void second_read(struct fx_ocr *o, const struct ocr_image *im, struct fx_
 	char *v1, *v2, *v3 = NULL, *pick = NULL;
 	int conf = 0, reads = 0;
 
+	if (f->value && (id == FX_OCR_WIFI_MAC || id == FX_OCR_BT_MAC || id == FX_OCR_MEID)) {
+		/*
+		 * Hex digits without a check (c and e, b and 6 look alike when
+		 * blurred): read again; a different reading is taken when the
+		 * third read agrees with it.
+		 */
+		v2 = reread(o, im, f, id, 0, &c2);
+		if (v2 && !same(v2, f->value)) {
+			v3 = reread(o, im, f, id, 1, &c3);
+			if (same(v3, v2)) {
+				settle(f, v2, c2 > c3 ? c2 : c3, 2);
+				v2 = NULL;
+			}
+			free(v3);
+		} else if (v2) {
+			f->reads = 2;
+		}
+		free(v2);
+		return;
+	}
 	if (!imei && f->value && id != FX_OCR_SERIAL && id != FX_OCR_MODEL)
 		return;
 	if (id == FX_OCR_SERIAL || id == FX_OCR_MODEL) {

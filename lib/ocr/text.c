@@ -370,6 +370,30 @@ static void second_look(struct fx_ocr *o, const struct ocr_image *im, struct fx_
 	}
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median height of the words eng read with confidence, or 0. */
+static int median_height(const struct raw_word *rw, size_t n)
+{
+	int *h = fx_xmalloc(sizeof(*h) * (n + 1)), med = 0;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (rw[i].conf >= RETRY_CONF)
+			h[k++] = rw[i].h;
+	if (k) {
+		qsort(h, k, sizeof(*h), cmp_int);
+		med = h[k / 2];
+	}
+	free(h);
+	return med;
+}
+
 /*
  * Reads a run of words [a, b) of one line again with chi_sim, as one box
  * with room above and below (tesseract's boxes are tight, and a short
@@ -377,7 +401,7 @@ static void second_look(struct fx_ocr *o, const struct ocr_image *im, struct fx_
  * next word is. Returns the text when it is Chinese and surer than eng's.
  */
 static char *retry_run(struct fx_ocr *o, const struct ocr_image *im, const struct raw_word *rw,
-		       size_t a, size_t b, int *zconf)
+		       size_t a, size_t b, int typical_h, int *zconf)
 {
 	int x0 = rw[a].x, x1 = rw[a].x + rw[a].w, conf = rw[a].conf, padv, padh, y0, y1;
 	size_t i, wide = a;
@@ -397,6 +421,13 @@ static char *retry_run(struct fx_ocr *o, const struct ocr_image *im, const struc
 	}
 	y0 = rw[wide].y;
 	y1 = rw[wide].y + rw[wide].h;
+	/* No taller than a line of the page's usual words: eng's box may take in the next row. */
+	if (typical_h && y1 - y0 > typical_h * 13 / 10) {
+		int c = (y0 + y1) / 2;
+
+		y0 = c - typical_h * 13 / 20;
+		y1 = c + typical_h * 13 / 20;
+	}
 	padv = (y1 - y0) / 2;
 	padh = (y1 - y0) / 4;
 	x0 = x0 - padh < 0 ? 0 : x0 - padh;
@@ -409,7 +440,7 @@ static char *retry_run(struct fx_ocr *o, const struct ocr_image *im, const struc
 	if (getenv("FX_OCR_DEBUG_ZH"))
 		fprintf(stderr, "zh run %d,%d %dx%d eng '%s'..: '%s' %d\n", x0, y0, x1 - x0 + padh,
 			y1 - y0 + padv, rw[a].text, z ? z : "", *zconf);
-	if (z && (!ocr_has_cjk(z) || *zconf <= conf)) {
+	if (z && (!ocr_has_cjk(z) || *zconf < conf)) {
 		free(z);
 		z = NULL;
 	}
@@ -425,7 +456,7 @@ int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
 	TessPageIterator *pi;
 	struct raw_word *rw = NULL;
 	size_t n = 0, cap = 0, nl = 0, i, j, k;
-	int x1, y1, x2, y2, conf, zconf, first;
+	int x1, y1, x2, y2, conf, zconf, first, typical_h;
 	int lx[4];
 	char *t, *z;
 
@@ -495,6 +526,7 @@ int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
 	} while (TessResultIteratorNext(ri, RIL_WORD));
 	TessResultIteratorDelete(ri);
 	TessBaseAPIClear(api);
+	typical_h = median_height(rw, n);
 	/* Line by line; each run of words to retry is read again as one. */
 	for (i = 0; i < n; i = j) {
 		size_t li = rw[i].line, line_at = page->nlines;
@@ -510,7 +542,7 @@ int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
 			if (rw[k].retry) {
 				for (e = k; e < j && rw[e].retry; e++)
 					;
-				z = retry_run(o, im, rw, k, e, &zconf);
+				z = retry_run(o, im, rw, k, e, typical_h, &zconf);
 				if (z) {
 					int bx = rw[k].x, by = rw[k].y, bx1 = rw[e - 1].x + rw[e - 1].w;
 					int by1 = rw[k].y + rw[k].h;
