@@ -6,7 +6,7 @@ MANDIR    := $(PREFIX)/share/man
 DATADIR   := $(PREFIX)/share/fx
 
 PKGS      := sqlite3 openssl jansson libarchive libxml-2.0 libexif zbar lept libcurl \
-             cairo pangocairo fontconfig libpsl libmaxminddb zlib libqrencode
+             cairo pangocairo fontconfig libpsl libmaxminddb zlib libqrencode tesseract
 CC        ?= cc
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

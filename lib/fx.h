@@ -20,6 +20,7 @@
 #include "fx_case.h"
 #include "fx_pull.h"
 #include "fx_sign.h"
+#include "fx_ocr.h"
 #include "fx_banned.h"
 
 #endif

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 /* Images with more pixels are refused, to bound memory (decoded, grey: 1 byte a pixel). */
 #define FX_CODES_MAX_PIXELS (64u * 1024 * 1024)
 
@@ -57,5 +59,13 @@ int fx_codes_scan(const void *img, size_t len, fx_codes_fn fn, void *ctx, const 
  */
 int fx_codes_scan_grey(const unsigned char *grey, unsigned width, unsigned height,
 		       fx_codes_fn fn, void *ctx, const char **why);
+
+/*
+ * Sets the fields of a code record (fx-record(5)) for c in data (an
+ * object, borrowed): symbology, payload (text, or hex when not UTF-8),
+ * box, polygon, orientation, quality, image_width and image_height. What
+ * fx-pull's photo parser and fx-ocr codes both write.
+ */
+void fx_codes_json(const struct fx_code *c, json_t *data);
 
 #endif

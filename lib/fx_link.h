@@ -62,8 +62,6 @@ int fx_link_extract(const char *text, size_t n, const struct fx_link_opts *o,
 
 /* ---- single-family checks, each exported for tests and for graph.c ---- */
 
-/* Luhn check of a string of ASCII digits. */
-int fx_luhn_ok(const char *digits, size_t n);
 
 /*
  * Normalises a phone number to E.164 ("+8613800138000") into out, with

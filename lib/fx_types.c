@@ -75,6 +75,8 @@ static const struct fx_field device_fields[] = {
 	{ "android_id", FX_F_STRING, 0, "Settings.Secure ANDROID_ID" },
 	{ "bt_name", FX_F_STRING, 0, "Bluetooth adapter name" },
 	{ "bt_mac", FX_F_STRING, 0, "Bluetooth adapter address" },
+	{ "wifi_mac", FX_F_STRING, 0, "Wi-Fi adapter address" },
+	{ "confidence", FX_F_OBJECT, 0, "for details read from a photo: each field's OCR confidence, 0 to 100" },
 	{ "sources", FX_F_ARRAY, 0, "the files the details were read from: sha256 and path" },
 	{ NULL, 0, 0, NULL },
 };
@@ -574,6 +576,50 @@ static const struct fx_field account_fields[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct fx_field ocr_fields[] = {
+	{ "text", FX_F_TEXT, 1, "the text read, line by line" },
+	{ "confidence", FX_F_INT, 0, "mean word confidence, 0 to 100" },
+	{ "languages", FX_F_STRING, 0, "tesseract models read with: eng+chi_sim" },
+	{ "lines", FX_F_ARRAY, 0, "lines: text, conf, box [x, y, w, h], lang (the model that read it)" },
+	{ "words", FX_F_ARRAY, 0, "words: text, conf, box [x, y, w, h], line (index into lines)" },
+	{ "image_width", FX_F_INT, 0, "width of the image as given" },
+	{ "image_height", FX_F_INT, 0, "height of the image as given" },
+	{ "preprocess", FX_F_OBJECT, 0, "what was done to read it: inverted, scale, skew (degrees), reduction, text_height" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field verdict_fields[] = {
+	{ "result", FX_F_STRING, 1, "match or no-match" },
+	{ "steps", FX_F_ARRAY, 1, "each step found: step, text, frame, time (s), sha256 of the frame file" },
+	{ "failed_step", FX_F_INT, 0, "on a no-match: the step not shown" },
+	{ "failed_frame", FX_F_STRING, 0, "the frame where it went wrong" },
+	{ "failed_time", FX_F_NUMBER, 0, "its time (s)" },
+	{ "reason", FX_F_STRING, 0, "why there is no match" },
+	{ "window", FX_F_OBJECT, 0, "on a match: the capture window, start and end (s)" },
+	{ "evidence", FX_F_ARRAY, 0, "the frames of the window, stored: frame, time (s), sha256" },
+	{ "frames", FX_F_INT, 0, "frames read" },
+	{ "kept", FX_F_INT, 0, "frames left to check once near-identical ones were merged" },
+	{ "similarity", FX_F_NUMBER, 0, "the threshold frames were merged by" },
+	{ "video", FX_F_OBJECT, 0, "a video's path, sha256 and the fps it was sampled at" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct fx_field idcard_fields[] = {
+	{ "number", FX_F_STRING, 1, "the 18-character identity number as read" },
+	{ "number_valid", FX_F_BOOL, 1, "its ISO 7064 MOD 11-2 check character is right" },
+	{ "confidence", FX_F_INT, 0, "the number's OCR confidence, 0 to 100" },
+	{ "name", FX_F_TEXT, 0, "姓名 as printed" },
+	{ "sex", FX_F_TEXT, 0, "性别 as printed" },
+	{ "nation", FX_F_TEXT, 0, "民族 as printed" },
+	{ "birth", FX_F_STRING, 0, "出生 as printed, YYYY-MM-DD" },
+	{ "address", FX_F_TEXT, 0, "住址 as printed, its lines joined" },
+	{ "region_code", FX_F_STRING, 0, "the number's administrative division code" },
+	{ "number_birth", FX_F_STRING, 0, "the birth date the number encodes" },
+	{ "number_sex", FX_F_STRING, 0, "the sex the number encodes (男 odd, 女 even)" },
+	{ "consistent", FX_F_BOOL, 0, "the printed birth date and sex agree with the number" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct fx_field code_fields[] = {
 	{ "symbology", FX_F_STRING, 1, "QR-Code, EAN-13, CODE-128, … (zbar's names)" },
 	{ "payload", FX_F_TEXT, 1, "the encoded bytes exactly: text, or hex when not UTF-8" },
@@ -711,11 +757,13 @@ static const struct fx_type types[] = {
 	{ "device", "a device evidence came from", device_fields },
 	{ "download", "a download in a browser's history", download_fields },
 	{ "file", "a file stored as evidence", file_fields },
+	{ "idcard", "a PRC resident identity card read from a photo", idcard_fields },
 	{ "indicator", "an identifier found in the records, described", indicator_fields },
 	{ "link", "an edge of the association graph, with its support", link_fields },
 	{ "login", "a login a browser or WebView saved", login_fields },
 	{ "mms", "an MMS message", mms_fields },
 	{ "note", "an examiner's note", note_fields },
+	{ "ocr", "the text of an image, with word boxes and confidences", ocr_fields },
 	{ "pairing", "a device agent paired with the workstation (fx-pair)", pairing_fields },
 	{ "photo", "a photo or video and what it says about itself (EXIF, …)", photo_fields },
 	{ "report", "a rendered report (fx-report), stored in the case", report_fields },
@@ -725,6 +773,7 @@ static const struct fx_type types[] = {
 	{ "sms", "an SMS message", sms_fields },
 	{ "storage", "an HTML5 localStorage or sessionStorage entry", storage_fields },
 	{ "timestamp", "an RFC 3161 timestamp token", timestamp_fields },
+	{ "verdict", "the check of a prompted screen recording (fx-ocr prompt-check)", verdict_fields },
 	{ "verification", "the result of fx-case verify", verification_fields },
 	{ "visit", "a page visit in a browser's history", visit_fields },
 	{ "webcache", "an entry of the legacy WebView's HTTP cache index", webcache_fields },

@@ -11,7 +11,8 @@
 #   BENCH_TMP      where the inputs are made (default: a folder in /tmp)
 #   BENCH_REPORT_RECORDS  records in the case fx-report renders (default 100000)
 #   BENCH_BAG_MB   size of the case fx-export seals (default 2048)
-#   BENCH_ONLY     the sections to run, of: add walker android carve sign report bag link web pair (default all)
+#   BENCH_ONLY     the sections to run, of: add walker android carve sign report bag link web pair ocr (default all)
+#   BENCH_OCR_IMAGES  generated About pages for fx-ocr device (default 240)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,6 +53,40 @@ mb() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 
 echo "fx bench on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
+
+# ---- fx-ocr device (defined here, run last) ----
+# Generated About pages (half screenshots, half photographed), read by
+# fx-ocr device pinned to one core and by the plain tesseract CLI plus a
+# regular expression per field, on the other core at the same time; the
+# per-image times are CPU seconds (user + system), which other work on
+# the machine does not inflate.
+ocr_bench() {
+	local n=${BENCH_OCR_IMAGES:-240} dir=$TMP/ocr fx_cpu base_cpu fx_wall base_wall
+	echo "== fx-ocr device: $n generated About pages, clean and photographed (goals: IMEI >= 98 % and no wrong IMEI, every field >= 95 %, <= 1.5 s per image on one core)"
+	scripts/make-ocr-fixtures.py about --seed 1 --count "$n" "$dir"
+	mkdir -p "$dir/text"
+	export OMP_THREAD_LIMIT=1
+	/usr/bin/time -o "$TMP/time.fx" -f '%e %U %S %M' taskset -c 0 \
+		"$BIN/fx-ocr" -q device "$dir"/about-*.* >"$dir/fx.jsonl" 2>"$dir/fx.err" &
+	local pid=$!
+	/usr/bin/time -o "$TMP/time.base" -f '%e %U %S %M' taskset -c 1 sh -c '
+		for f in "$1"/about-*.*; do
+			b=${f##*/}
+			tesseract "$f" "$1/text/$b" -l eng+chi_sim >/dev/null 2>&1 || exit 1
+		done' sh "$dir"
+	wait "$pid" || true
+	scripts/ocr-bench.py baseline "$dir/text" >"$dir/base.jsonl"
+	scripts/ocr-bench.py score "$dir/truth.jsonl" "$dir/fx.jsonl" "$dir/base.jsonl"
+	read -r fx_wall fx_cpu fx_sys fx_rss <"$TMP/time.fx"
+	read -r base_wall base_cpu base_sys base_rss <"$TMP/time.base"
+	printf '  fx-ocr device        %6.3f s CPU per image  (%.0f s wall for %s, peak RSS %s MiB)\n' \
+		"$(awk -v u="$fx_cpu" -v s="$fx_sys" -v n="$n" 'BEGIN { print (u + s) / n }')" \
+		"$fx_wall" "$n" "$(awk -v k="$fx_rss" 'BEGIN { printf "%.0f", k / 1024 }')"
+	printf '  tesseract + regex    %6.3f s CPU per image  (%.0f s wall, a process per image)\n' \
+		"$(awk -v u="$base_cpu" -v s="$base_sys" -v n="$n" 'BEGIN { print (u + s) / n }')" \
+		"$base_wall"
+	rm -rf "$dir"
+}
 
 # ---- fx-case add ----
 if want add; then
@@ -474,5 +509,11 @@ printf '  fx-carve             %8.2f s  %6s MB/s  peak RSS %6s MiB  %sx sha256su
 python3 scripts/carve-score.py "$TMP/big.truth.jsonl" "$TMP/big.carved.jsonl" --scenario "big (${CARVE_MB} MiB)" |
 	sed 's/^/  /'
 rm -f "$TMP/big.db" "$TMP/big.truth.jsonl" "$TMP/big.carved.jsonl"
+echo
+fi
+
+# ---- fx-ocr ----
+if want ocr; then
+ocr_bench
 echo
 fi

@@ -80,21 +80,8 @@ static int on_code(void *ctx, const struct fx_code *c)
 {
 	struct scan *s = ctx;
 	json_t *rec = fx_android_record(s->a, "code", s->f, NULL, 0);
-	json_t *data = json_object_get(rec, FX_KEY_DATA), *poly = json_array();
-	size_t i;
 
-	json_object_set_new(data, "symbology", json_string(c->symbology));
-	json_object_set_new(data, "payload", fx_json_text(c->data, c->len));
-	json_object_set_new(data, "box", json_pack("{s:i,s:i,s:i,s:i}", "x", c->x, "y", c->y,
-						   "w", c->w, "h", c->h));
-	for (i = 0; i < c->npoints; i++)
-		json_array_append_new(poly, json_pack("[i,i]", c->points[2 * i],
-						       c->points[2 * i + 1]));
-	json_object_set_new(data, "polygon", poly);
-	json_object_set_new(data, "orientation", json_string(c->orientation));
-	json_object_set_new(data, "quality", json_integer(c->quality));
-	json_object_set_new(data, "image_width", json_integer(c->width));
-	json_object_set_new(data, "image_height", json_integer(c->height));
+	fx_codes_json(c, json_object_get(rec, FX_KEY_DATA));
 	json_array_append_new(s->codes, rec);
 	return 0;
 }

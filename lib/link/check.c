@@ -1,6 +1,6 @@
 /*
- * Checksums that tell an identifier from a look-alike: Luhn with the
- * card networks' IIN ranges and lengths (ISO/IEC 7812), base58check
+ * Checksums that tell an identifier from a look-alike: the card networks'
+ * IIN ranges and lengths (ISO/IEC 7812; Luhn is fx_check's), base58check
  * (Bitcoin P2PKH/P2SH, TRON), bech32 and bech32m (BIP 173, BIP 350), and
  * EIP-55 mixed-case Ethereum addresses over Keccak-256.
  */
@@ -10,27 +10,6 @@
 #include "link_int.h"
 #include "fx_hash.h"
 #include "fx_banned.h"
-
-int fx_luhn_ok(const char *d, size_t n)
-{
-	unsigned sum = 0, v;
-	size_t i;
-
-	if (n < 2)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (!link_digit(d[n - 1 - i]))
-			return 0;
-		v = (unsigned)(d[n - 1 - i] - '0');
-		if (i % 2) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	return sum % 10 == 0;
-}
 
 static unsigned prefix_num(const char *d, size_t k)
 {

@@ -11,6 +11,7 @@
 #include <libpsl.h>
 
 #include "link_int.h"
+#include "fx_check.h"
 #include "fx_banned.h"
 
 #define MAX_FOUND 128
@@ -435,7 +436,7 @@ static void scan_cards(struct scan *s)
 				break;
 		}
 		if (nd >= 13 && nd <= 19 && !(e < s->n && (link_alnum(AT(e)))) &&
-		    fx_luhn_ok(d, nd) && (brand = fx_card_brand(d, nd)) && !is_used(s, i, e - i) &&
+		    fx_luhn_valid(d, nd) && (brand = fx_card_brand(d, nd)) && !is_used(s, i, e - i) &&
 		    !after_number_label(t, i)) {
 			found(s, FX_IND_CARD, d, nd, brand, i, e - i);
 			use(s, i, e - i);
