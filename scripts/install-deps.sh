@@ -15,6 +15,8 @@ libsnappy-dev
 libqrencode-dev
 libzbar-dev
 libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
+ffmpeg
+python3-pil fonts-dejavu-core fonts-roboto-unhinted fonts-wqy-microhei qrencode
 bats bats-support bats-assert
 mandoc
 jq zip tar gzip bzip2 xz-utils zstd xxd tmux procps time python3 util-linux
