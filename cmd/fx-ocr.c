@@ -45,19 +45,18 @@ enum { OPT_DEVICE = 256, OPT_STEPS, OPT_FPS };
 
 static const struct option longopts[] = {
 	FX_OPT_COMMON_LONG,
-	{ "device", required_argument, NULL, OPT_DEVICE },
-	{ "steps", required_argument, NULL, OPT_STEPS },
-	{ "fps", required_argument, NULL, OPT_FPS },
-	{ NULL, 0, NULL, 0 },
+	{"device", required_argument, NULL, OPT_DEVICE},
+	{"steps", required_argument, NULL, OPT_STEPS},
+	{"fps", required_argument, NULL, OPT_FPS},
+	{NULL, 0, NULL, 0},
 };
 
-static const char *const commands[] = { "text", "device", "codes", "idcard", "prompt-check",
-					NULL };
+static const char *const commands[] = {"text", "device", "codes", "idcard", "prompt-check", NULL};
 
 int main(int argc, char **argv)
 {
-	struct fx_actor who = { "fx-ocr", argc, argv };
-	struct fx_ocr_run run = { 0 };
+	struct fx_actor who = {"fx-ocr", argc, argv};
+	struct fx_ocr_run run = {0};
 	struct fx_common common;
 	const char *cmd, *steps = NULL;
 	char *end, **sub;
@@ -100,7 +99,8 @@ int main(int argc, char **argv)
 		case OPT_FPS:
 			run.fps = strtod(optarg, &end);
 			if (*end || !(run.fps > 0 && run.fps <= 240))
-				fx_opt_usage_error(&usage, "--fps must be a number above 0, up to 240");
+				fx_opt_usage_error(&usage,
+						   "--fps must be a number above 0, up to 240");
 			break;
 		default:
 			fx_opt_common(c, &common, &usage);
@@ -108,9 +108,9 @@ int main(int argc, char **argv)
 	}
 	if (optind >= subc)
 		fx_opt_usage_error(&usage, fx_xasprintf("%s needs at least one %s", cmd,
-							strcmp(cmd, "prompt-check") == 0 ?
-								"FRAME or a VIDEO" :
-								"IMAGE"));
+							strcmp(cmd, "prompt-check") == 0
+								? "FRAME or a VIDEO"
+								: "IMAGE"));
 	if (strcmp(cmd, "prompt-check") == 0 && !steps)
 		fx_opt_usage_error(&usage, "prompt-check needs --steps FILE");
 	if (strcmp(cmd, "prompt-check") != 0 && (steps || run.fps))

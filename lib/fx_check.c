@@ -61,7 +61,7 @@ char fx_meid_check(const char *s)
 			return 0;
 	if (s[14])
 		return 0;
-	/* From the right: the last digit doubled, then every second one; digits of the doubled summed. */
+	/* From the right: the last digit doubled, then every second; digits summed. */
 	for (i = 13; i >= 0; i--) {
 		d = fx_hexval(s[i]);
 		if ((13 - i) % 2 == 0) {
@@ -76,7 +76,7 @@ char fx_meid_check(const char *s)
 char fx_mod11_2_char(const char *s)
 {
 	/* 2^(17-i) mod 11 for i = 0..16, the weights of GB 11643. */
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 	int sum = 0, i;
 
 	for (i = 0; i < 17; i++) {

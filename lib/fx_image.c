@@ -168,8 +168,8 @@ static PIX *decode(const l_uint8 *bytes, size_t len, unsigned long long max_pixe
 	if (format == IFF_JFIF_JPEG && jpeg_pixels)
 		while (px / ((unsigned long long)r * r) > jpeg_pixels && r < 8)
 			r *= 2;
-	if (px / ((unsigned long long)r * r) > (format == IFF_JFIF_JPEG && jpeg_pixels ?
-							    jpeg_pixels : max_pixels)) {
+	if (px / ((unsigned long long)r * r) >
+	    (format == IFF_JFIF_JPEG && jpeg_pixels ? jpeg_pixels : max_pixels)) {
 		*why = "too many pixels to scan";
 		goto out;
 	}
@@ -215,26 +215,4 @@ PIX *fx_image_grey(const void *img, size_t len, unsigned long long max_pixels,
 	pix = decode(img, len, max_pixels, jpeg_pixels, info, why);
 	setMsgSeverity(old);
 	return pix;
-}
-
-const char *fx_image_format_name(int format)
-{
-	switch (format) {
-	case IFF_JFIF_JPEG: return "jpeg";
-	case IFF_PNG: return "png";
-	case IFF_WEBP: return "webp";
-	case IFF_GIF: return "gif";
-	case IFF_BMP: return "bmp";
-	case IFF_PNM: return "pnm";
-	case IFF_TIFF:
-	case IFF_TIFF_PACKBITS:
-	case IFF_TIFF_RLE:
-	case IFF_TIFF_G3:
-	case IFF_TIFF_G4:
-	case IFF_TIFF_LZW:
-	case IFF_TIFF_ZIP:
-	case IFF_TIFF_JPEG: return "tiff";
-	case IFF_JP2: return "jp2";
-	default: return "unknown";
-	}
 }

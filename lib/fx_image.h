@@ -16,10 +16,10 @@
 #include <allheaders.h>
 
 struct fx_image_info {
-	int format;           /* leptonica's IFF_… */
-	int width, height;    /* as the header says */
-	int reduction;        /* 1, or 2, 4, 8: a large JPEG decoded smaller */
-	const char *damaged;  /* static: what was wrong but could be got round, or NULL */
+	int format;          /* leptonica's IFF_… */
+	int width, height;   /* as the header says */
+	int reduction;       /* 1, or 2, 4, 8: a large JPEG decoded smaller */
+	const char *damaged; /* static: what was wrong but could be got round, or NULL */
 };
 
 /*
@@ -38,8 +38,5 @@ struct fx_image_info {
  */
 PIX *fx_image_grey(const void *img, size_t len, unsigned long long max_pixels,
 		   unsigned long long jpeg_pixels, struct fx_image_info *info, const char **why);
-
-/* The lowercase name of a leptonica IFF_ format ("png", "jpeg", …). Static. */
-const char *fx_image_format_name(int format);
 
 #endif

@@ -43,18 +43,18 @@ struct fx_ocr *fx_ocr_new(void);
 void fx_ocr_free(struct fx_ocr *o);
 
 struct fx_ocr_word {
-	char *text;      /* UTF-8, as read */
-	int conf;        /* 0 to 100 */
-	int x, y, w, h;  /* box, in the pixels read */
-	size_t line;     /* index of its line */
+	char *text;     /* UTF-8, as read */
+	int conf;       /* 0 to 100 */
+	int x, y, w, h; /* box, in the pixels read */
+	size_t line;    /* index of its line */
 };
 
 struct fx_ocr_line {
-	char *text;      /* its words joined by one space */
-	int conf;        /* the lowest word confidence */
+	char *text; /* its words joined by one space */
+	int conf;   /* the lowest word confidence */
 	int x, y, w, h;
 	size_t word, nwords; /* its words: words[word .. word + nwords) */
-	const char *lang; /* "eng" or "chi_sim": the model that read it (static) */
+	const char *lang;    /* "eng" or "chi_sim": the model that read it (static) */
 };
 
 /* What was read from one image; _release frees the arrays and strings. */
@@ -63,8 +63,8 @@ struct fx_ocr_page {
 	size_t nlines;
 	struct fx_ocr_word *words;
 	size_t nwords;
-	int width, height;   /* the image as given */
-	int work_w, work_h;  /* the image as read */
+	int width, height;  /* the image as given */
+	int work_w, work_h; /* the image as read */
 	/* what was done to read it */
 	int reduction;       /* a large JPEG decoded at 1/2, 1/4, 1/8 */
 	int inverted;        /* light text on dark: inverted */
@@ -114,19 +114,29 @@ void fx_ocr_page_from_text(struct fx_ocr_page *p, const char *text);
 
 /* One field read: its value (normalised) and confidence. */
 struct fx_ocr_field {
-	const char *name;  /* device record field: "imei", "model", … (static) */
-	char *value;       /* malloc'd; NULL when not found */
-	int conf;          /* 0 to 100 */
-	int x, y, w, h;    /* where the value is on the page (pixels read) */
-	int has_box;       /* the box is set: of the value, or when none had the
-			    * field's form, of the likeliest place for it */
-	int reads;         /* reads that agreed on the value (fx_ocr_device_read) */
+	const char *name; /* device record field: "imei", "model", … (static) */
+	char *value;      /* malloc'd; NULL when not found */
+	int conf;         /* 0 to 100 */
+	int x, y, w, h;   /* where the value is on the page (pixels read) */
+	int has_box;      /* the box is set: the value's, or where it likely is */
+	int reads;        /* reads that agreed on the value (fx_ocr_device_read) */
+	int alt;          /* nothing was read near the label: a second place to look */
+	int ax, ay, aw, ah;
 };
 
 /* The fields fx-ocr device reads, in record order. */
 enum fx_ocr_field_id {
-	FX_OCR_IMEI, FX_OCR_IMEI2, FX_OCR_MEID, FX_OCR_SERIAL, FX_OCR_MODEL, FX_OCR_BRAND,
-	FX_OCR_ANDROID, FX_OCR_PHONE, FX_OCR_WIFI_MAC, FX_OCR_BT_MAC, FX_OCR_NFIELDS
+	FX_OCR_IMEI,
+	FX_OCR_IMEI2,
+	FX_OCR_MEID,
+	FX_OCR_SERIAL,
+	FX_OCR_MODEL,
+	FX_OCR_BRAND,
+	FX_OCR_ANDROID,
+	FX_OCR_PHONE,
+	FX_OCR_WIFI_MAC,
+	FX_OCR_BT_MAC,
+	FX_OCR_NFIELDS
 };
 
 struct fx_ocr_device {
@@ -152,8 +162,8 @@ int fx_ocr_device_parse(const struct fx_ocr_page *page, struct fx_ocr_device *d)
  * only when two reads agree. page gets the page read. Returns the number
  * of fields, or -1 with *why set as fx_ocr_read_image().
  */
-int fx_ocr_device_read(struct fx_ocr *o, const void *img, size_t len,
-		       struct fx_ocr_page *page, struct fx_ocr_device *d, const char **why);
+int fx_ocr_device_read(struct fx_ocr *o, const void *img, size_t len, struct fx_ocr_page *page,
+		       struct fx_ocr_device *d, const char **why);
 
 /*
  * The normalised form of a value read for field id, into out (size n):
@@ -167,10 +177,10 @@ int fx_ocr_normalize(enum fx_ocr_field_id id, const char *raw, char *out, size_t
 /* ---- PRC resident identity cards ---- */
 
 struct fx_ocr_idcard {
-	char *number;      /* the 18 characters; NULL when not found */
-	int number_valid;  /* its MOD 11-2 check character is right */
+	char *number;                                /* the 18 characters; NULL when not found */
+	int number_valid;                            /* its MOD 11-2 check character is right */
 	char *name, *sex, *nation, *birth, *address; /* as printed; NULL when not read */
-	int conf;          /* the number's confidence */
+	int conf;                                    /* the number's confidence */
 };
 void fx_ocr_idcard_release(struct fx_ocr_idcard *c);
 
@@ -189,8 +199,8 @@ int fx_ocr_idcard_parse(const struct fx_ocr_page *page, struct fx_ocr_idcard *c)
 /* ---- prompt-check ---- */
 
 struct fx_ocr_step {
-	char *text;        /* what the step must show */
-	double display;    /* seconds its prompt is shown */
+	char *text;     /* what the step must show */
+	double display; /* seconds its prompt is shown */
 };
 
 struct fx_ocr_steps {
@@ -224,14 +234,14 @@ double fx_ocr_similarity(const unsigned char *a, const unsigned char *b, size_t 
 /* ---- the commands ---- */
 
 struct fx_ocr_run {
-	struct fx_case *c;     /* store inputs and records here, or NULL */
-	FILE *out;             /* records go here */
-	const char *device;    /* --device KEY for every record, or NULL */
+	struct fx_case *c;  /* store inputs and records here, or NULL */
+	FILE *out;          /* records go here */
+	const char *device; /* --device KEY for every record, or NULL */
 	int quiet;
-	double fps;            /* prompt-check: frame rate of frames without times, or of video sampling */
-	struct fx_ocr *o;      /* made on first use; fx_ocr_run_release() frees it */
+	double fps; /* prompt-check: frame rate of frames without times, or of video sampling */
+	struct fx_ocr *o; /* made on first use; fx_ocr_run_release() frees it */
 	uint64_t images, problems;
-	int negative;          /* a negative result was reported (an identity number that fails) */
+	int negative; /* a negative result was reported (an identity number that fails) */
 };
 void fx_ocr_run_release(struct fx_ocr_run *r);
 

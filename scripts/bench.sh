@@ -77,8 +77,9 @@ ocr_bench() {
 	wait "$pid" || true
 	scripts/ocr-bench.py baseline "$dir/text" >"$dir/base.jsonl"
 	scripts/ocr-bench.py score "$dir/truth.jsonl" "$dir/fx.jsonl" "$dir/base.jsonl"
-	read -r fx_wall fx_cpu fx_sys fx_rss <"$TMP/time.fx"
-	read -r base_wall base_cpu base_sys base_rss <"$TMP/time.base"
+	# The last line: time puts "Command exited with non-zero status" before it.
+	read -r fx_wall fx_cpu fx_sys fx_rss < <(tail -n 1 "$TMP/time.fx")
+	read -r base_wall base_cpu base_sys base_rss < <(tail -n 1 "$TMP/time.base")
 	printf '  fx-ocr device        %6.3f s CPU per image  (%.0f s wall for %s, peak RSS %s MiB)\n' \
 		"$(awk -v u="$fx_cpu" -v s="$fx_sys" -v n="$n" 'BEGIN { print (u + s) / n }')" \
 		"$fx_wall" "$n" "$(awk -v k="$fx_rss" 'BEGIN { printf "%.0f", k / 1024 }')"

@@ -19,7 +19,9 @@ softhsm2 libengine-pkcs11-openssl
 libqrencode-dev
 libzbar-dev
 libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
-libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
+libcairo2-dev libpango1.0-dev fonts-noto-cjk
+ffmpeg
+python3-pil fonts-dejavu-core fonts-roboto-unhinted fonts-wqy-microhei qrencode
 bats bats-support bats-assert
 mandoc
 poppler-utils libxml2-utils chromium nodejs

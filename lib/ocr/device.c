@@ -18,8 +18,8 @@
 #include "fx_banned.h"
 
 static const char *const field_names[FX_OCR_NFIELDS] = {
-	"imei", "imei2", "meid", "serial", "model", "brand", "android_version", "phone",
-	"wifi_mac", "bt_mac",
+	"imei",  "imei2",           "meid",  "serial",   "model",
+	"brand", "android_version", "phone", "wifi_mac", "bt_mac",
 };
 
 /* A label: its key (lowercase, no spaces or punctuation) and what it names. */
@@ -34,68 +34,68 @@ struct label {
  * the model. Slot numbers of IMEIs are taken from the key's end.
  */
 static const struct label labels[] = {
-	{ "imei", FX_OCR_IMEI },
-	{ "imeisv", -1 },
-	{ "imeisvn", -1 },
-	{ "meid", FX_OCR_MEID },
-	{ "serialnumber", FX_OCR_SERIAL },
-	{ "serialno", FX_OCR_SERIAL },
-	{ "serial", FX_OCR_SERIAL },
-	{ "序列号", FX_OCR_SERIAL },
-	{ "设备序列号", FX_OCR_SERIAL },
-	{ "model", FX_OCR_MODEL },
-	{ "modelnumber", FX_OCR_MODEL },
-	{ "modelname", -1 },
-	{ "型号", FX_OCR_MODEL },
-	{ "设备型号", FX_OCR_MODEL },
-	{ "手机型号", FX_OCR_MODEL },
-	{ "产品型号", FX_OCR_MODEL },
-	{ "认证型号", FX_OCR_MODEL },
-	{ "brand", FX_OCR_BRAND },
-	{ "品牌", FX_OCR_BRAND },
-	{ "manufacturer", FX_OCR_BRAND },
-	{ "androidversion", FX_OCR_ANDROID },
-	{ "android版本", FX_OCR_ANDROID },
-	{ "安卓版本", FX_OCR_ANDROID },
-	{ "phonenumber", FX_OCR_PHONE },
-	{ "myphonenumber", FX_OCR_PHONE },
-	{ "本机号码", FX_OCR_PHONE },
-	{ "手机号码", FX_OCR_PHONE },
-	{ "电话号码", FX_OCR_PHONE },
-	{ "wifimacaddress", FX_OCR_WIFI_MAC },
-	{ "wlanmacaddress", FX_OCR_WIFI_MAC },
-	{ "macaddress", FX_OCR_WIFI_MAC },
-	{ "wlanmac地址", FX_OCR_WIFI_MAC },
-	{ "wifimac地址", FX_OCR_WIFI_MAC },
-	{ "mac地址", FX_OCR_WIFI_MAC },
-	{ "无线局域网mac地址", FX_OCR_WIFI_MAC },
-	{ "bluetoothaddress", FX_OCR_BT_MAC },
-	{ "bluetoothmacaddress", FX_OCR_BT_MAC },
-	{ "蓝牙地址", FX_OCR_BT_MAC },
-	{ "蓝牙mac地址", FX_OCR_BT_MAC },
+	{"imei", FX_OCR_IMEI},
+	{"imeisv", -1},
+	{"imeisvn", -1},
+	{"meid", FX_OCR_MEID},
+	{"serialnumber", FX_OCR_SERIAL},
+	{"serialno", FX_OCR_SERIAL},
+	{"serial", FX_OCR_SERIAL},
+	{"序列号", FX_OCR_SERIAL},
+	{"设备序列号", FX_OCR_SERIAL},
+	{"model", FX_OCR_MODEL},
+	{"modelnumber", FX_OCR_MODEL},
+	{"modelname", -1},
+	{"型号", FX_OCR_MODEL},
+	{"设备型号", FX_OCR_MODEL},
+	{"手机型号", FX_OCR_MODEL},
+	{"产品型号", FX_OCR_MODEL},
+	{"认证型号", FX_OCR_MODEL},
+	{"brand", FX_OCR_BRAND},
+	{"品牌", FX_OCR_BRAND},
+	{"manufacturer", FX_OCR_BRAND},
+	{"androidversion", FX_OCR_ANDROID},
+	{"android版本", FX_OCR_ANDROID},
+	{"安卓版本", FX_OCR_ANDROID},
+	{"phonenumber", FX_OCR_PHONE},
+	{"myphonenumber", FX_OCR_PHONE},
+	{"本机号码", FX_OCR_PHONE},
+	{"手机号码", FX_OCR_PHONE},
+	{"电话号码", FX_OCR_PHONE},
+	{"wifimacaddress", FX_OCR_WIFI_MAC},
+	{"wlanmacaddress", FX_OCR_WIFI_MAC},
+	{"macaddress", FX_OCR_WIFI_MAC},
+	{"wlanmac地址", FX_OCR_WIFI_MAC},
+	{"wifimac地址", FX_OCR_WIFI_MAC},
+	{"mac地址", FX_OCR_WIFI_MAC},
+	{"无线局域网mac地址", FX_OCR_WIFI_MAC},
+	{"bluetoothaddress", FX_OCR_BT_MAC},
+	{"bluetoothmacaddress", FX_OCR_BT_MAC},
+	{"蓝牙地址", FX_OCR_BT_MAC},
+	{"蓝牙mac地址", FX_OCR_BT_MAC},
 	/* Others that sit next to them. */
-	{ "devicename", -1 },
-	{ "设备名称", -1 },
-	{ "buildnumber", -1 },
-	{ "版本号", -1 },
-	{ "basebandversion", -1 },
-	{ "基带版本", -1 },
-	{ "kernelversion", -1 },
-	{ "内核版本", -1 },
-	{ "ipaddress", -1 },
-	{ "ip地址", -1 },
-	{ "processor", -1 },
-	{ "处理器", -1 },
-	{ "ram", -1 },
-	{ "运行内存", -1 },
-	{ "storage", -1 },
-	{ "机身存储", -1 },
-	{ "androidsecurityupdate", -1 },
-	{ "androidsecuritypatchlevel", -1 },
-	{ "安全补丁级别", -1 },
-	{ "uptime", -1 },
-	{ "imsi", -1 },
-	{ "iccid", -1 },
+	{"devicename", -1},
+	{"设备名称", -1},
+	{"buildnumber", -1},
+	{"版本号", -1},
+	{"basebandversion", -1},
+	{"基带版本", -1},
+	{"kernelversion", -1},
+	{"内核版本", -1},
+	{"ipaddress", -1},
+	{"ip地址", -1},
+	{"processor", -1},
+	{"处理器", -1},
+	{"ram", -1},
+	{"运行内存", -1},
+	{"storage", -1},
+	{"机身存储", -1},
+	{"androidsecurityupdate", -1},
+	{"androidsecuritypatchlevel", -1},
+	{"安全补丁级别", -1},
+	{"uptime", -1},
+	{"imsi", -1},
+	{"iccid", -1},
 };
 
 void fx_ocr_device_release(struct fx_ocr_device *d)
@@ -276,8 +276,8 @@ static int label_of(const char *key, int *slot)
 	{
 		const char *sl = strstr(buf, "slot");
 
-		if (sl && n >= 5 && (buf[n - 1] == '1' || buf[n - 1] == '2') &&
-		    sl + 5 == buf + n && sl - buf <= 7) {
+		if (sl && n >= 5 && (buf[n - 1] == '1' || buf[n - 1] == '2') && sl + 5 == buf + n &&
+		    sl - buf <= 7) {
 			*slot = buf[n - 1] - '0';
 			return FX_OCR_IMEI;
 		}
@@ -317,16 +317,40 @@ static int label_of(const char *key, int *slot)
 static char as_digit(char c)
 {
 	switch (c) {
-	case 'O': case 'o': case 'D': case 'Q': return '0';
-	case 'I': case 'l': case 'i': case '|': case '!': case 'L': case ']': case '[': return '1';
-	case 'Z': case 'z': return '2';
-	case 'S': case 's': return '5';
-	case 'B': return '8';
-	case 'G': case 'b': return '6';
-	case 'g': case 'q': return '9';
-	case 'T': return '7';
-	case 'A': return '4';
-	default: return isdigit((unsigned char)c) ? c : 0;
+	case 'O':
+	case 'o':
+	case 'D':
+	case 'Q':
+		return '0';
+	case 'I':
+	case 'l':
+	case 'i':
+	case '|':
+	case '!':
+	case 'L':
+	case ']':
+	case '[':
+		return '1';
+	case 'Z':
+	case 'z':
+		return '2';
+	case 'S':
+	case 's':
+		return '5';
+	case 'B':
+		return '8';
+	case 'G':
+	case 'b':
+		return '6';
+	case 'g':
+	case 'q':
+		return '9';
+	case 'T':
+		return '7';
+	case 'A':
+		return '4';
+	default:
+		return isdigit((unsigned char)c) ? c : 0;
 	}
 }
 
@@ -336,13 +360,30 @@ static char as_hex(char c)
 	if (isxdigit((unsigned char)c))
 		return (char)tolower((unsigned char)c);
 	switch (c) {
-	case 'O': case 'o': case 'Q': return '0';
-	case 'I': case 'l': case 'i': case '|': case '!': case 'L': return '1';
-	case 'Z': case 'z': return '2';
-	case 'S': case 's': return '5';
-	case 'g': case 'q': return '9';
-	case 'G': return '6';
-	default: return 0;
+	case 'O':
+	case 'o':
+	case 'Q':
+		return '0';
+	case 'I':
+	case 'l':
+	case 'i':
+	case '|':
+	case '!':
+	case 'L':
+		return '1';
+	case 'Z':
+	case 'z':
+		return '2';
+	case 'S':
+	case 's':
+		return '5';
+	case 'g':
+	case 'q':
+		return '9';
+	case 'G':
+		return '6';
+	default:
+		return 0;
 	}
 }
 
@@ -495,7 +536,8 @@ int fx_ocr_normalize(enum fx_ocr_field_id id, const char *raw, char *out, size_t
 			out[3 * i + 2] = i < 5 ? ':' : '\0';
 		}
 		/* Unavailable, all zeros: no address. */
-		return strcmp(out, "00:00:00:00:00:00") != 0 && strcmp(out, "02:00:00:00:00:00") != 0;
+		return strcmp(out, "00:00:00:00:00:00") != 0 &&
+		       strcmp(out, "02:00:00:00:00:00") != 0;
 	case FX_OCR_PHONE:
 		nd = digits_of(buf, tmp, sizeof(tmp), 1, &plus);
 		if (nd < 5 || nd > 15 || (size_t)nd + 2 > n)
@@ -582,7 +624,7 @@ static int form_score(int id, const char *raw)
 
 /* A label found: the first words of a line (word w0 up to, not with, wv). */
 struct found_label {
-	size_t line, wv;
+	size_t line, word, wv; /* its line; its words [word, wv) */
 	int field, slot;
 };
 
@@ -609,22 +651,31 @@ static char *words_text(const struct fx_ocr_page *p, size_t from, size_t to)
 static int line_label(const struct fx_ocr_page *p, size_t li, struct found_label *fl)
 {
 	const struct fx_ocr_line *l = &p->lines[li];
-	size_t k, n = l->nwords < 5 ? l->nwords : 5;
+	size_t k, n, skip, first;
 	int field, slot;
 	char *t, *key;
 
-	for (k = n; k >= 1; k--) {
-		t = words_text(p, l->word, l->word + k);
-		key = keyof(t);
-		free(t);
-		field = label_of(key, &slot);
-		free(key);
-		if (field != -2) {
-			fl->line = li;
-			fl->wv = l->word + k;
-			fl->field = field;
-			fl->slot = slot;
-			return 1;
+	/* A speck read as a word before the label (和 IMEI) is passed over. */
+	for (skip = 0; skip < 2 && skip < l->nwords; skip++) {
+		first = l->word + skip;
+		if (skip &&
+		    !(p->words[first - 1].conf < 40 && strlen(p->words[first - 1].text) <= 3))
+			break;
+		n = l->nwords - skip < 5 ? l->nwords - skip : 5;
+		for (k = n; k >= 1; k--) {
+			t = words_text(p, first, first + k);
+			key = keyof(t);
+			free(t);
+			field = label_of(key, &slot);
+			free(key);
+			if (field != -2) {
+				fl->line = li;
+				fl->word = first;
+				fl->wv = first + k;
+				fl->field = field;
+				fl->slot = slot;
+				return 1;
+			}
 		}
 	}
 	return 0;
@@ -656,7 +707,7 @@ static int label_h(const struct fx_ocr_page *p, const struct found_label *fl)
 	size_t i;
 	int h = 0;
 
-	for (i = l->word; i < fl->wv; i++)
+	for (i = fl->word; i < fl->wv; i++)
 		h = p->words[i].h > h ? p->words[i].h : h;
 	return h ? h : l->h;
 }
@@ -725,7 +776,7 @@ static int candidates(const struct fx_ocr_page *p, size_t k, const struct found_
 {
 	const struct fx_ocr_line *l = &p->lines[fl->line], *o;
 	size_t i, j, below = (size_t)-1, runs[MAX_RUNS], t;
-	int n = 0, nr = 0, lx = p->words[l->word].x, lh = label_h(p, fl), dy, best_dy = 1 << 30;
+	int n = 0, nr = 0, lx = p->words[fl->word].x, lh = label_h(p, fl), dy, best_dy = 1 << 30;
 
 	memset(c, 0, MAX_CANDIDATES * sizeof(*c));
 	if (fl->wv < l->word + l->nwords) {
@@ -750,7 +801,8 @@ static int candidates(const struct fx_ocr_page *p, size_t k, const struct found_
 	/* Each piece alone, nearest the label's row first; then all of them, left to right. */
 	for (i = 1; i < (size_t)nr; i++)
 		for (j = i; j > 0 && abs(cy(&p->lines[runs[j]]) - cy(l)) <
-					     abs(cy(&p->lines[runs[j - 1]]) - cy(l)); j--) {
+					     abs(cy(&p->lines[runs[j - 1]]) - cy(l));
+		     j--) {
 			t = runs[j];
 			runs[j] = runs[j - 1];
 			runs[j - 1] = t;
@@ -845,6 +897,26 @@ static void set_field(struct fx_ocr_device *d, int id, const char *value,
 	f->h = y1 - y0;
 }
 
+static void guess_places(const struct fx_ocr_page *p, const struct found_label *fl,
+			 struct fx_ocr_field *f)
+{
+	const struct fx_ocr_line *l = &p->lines[fl->line];
+	int lh = label_h(p, fl), x = p->words[fl->word].x - lh / 2, end = label_end(p, fl);
+
+	f->has_box = 1;
+	f->x = x < 0 ? 0 : x;
+	f->y = l->y + l->h;
+	f->w = (p->work_w ? p->work_w : x + 20 * lh) - f->x;
+	f->h = lh * 9 / 5;
+	f->alt = 1;
+	f->ax = end + lh;
+	f->ay = cy(l) - lh * 9 / 10 < 0 ? 0 : cy(l) - lh * 9 / 10;
+	f->aw = (p->work_w ? p->work_w : end + 20 * lh) - f->ax;
+	f->ah = lh * 9 / 5;
+	if (f->w <= 0 || f->aw <= 0)
+		f->has_box = f->alt = 0;
+}
+
 int fx_ocr_device_parse(const struct fx_ocr_page *p, struct fx_ocr_device *d)
 {
 	struct found_label *fl = fx_xcalloc(p->nlines + 1, sizeof(*fl));
@@ -859,9 +931,6 @@ int fx_ocr_device_parse(const struct fx_ocr_page *p, struct fx_ocr_device *d)
 		d->f[i].name = field_names[i];
 	for (i = 0; i < p->nlines; i++)
 		if (p->lines[i].nwords && line_label(p, i, &fl[nl])) {
-			if (getenv("FX_OCR_DEBUG_LABELS"))
-				fprintf(stderr, "label line %zu '%s' field %d slot %d\n", i,
-					p->lines[i].text, fl[nl].field, fl[nl].slot);
 			is_label[i] = 1;
 			nl++;
 		}
@@ -884,10 +953,9 @@ int fx_ocr_device_parse(const struct fx_ocr_page *p, struct fx_ocr_device *d)
 		best_score = 0;
 		for (k = 0; k < n; k++) {
 			raw = candidate_text(p, &c[k]);
-			if (getenv("FX_OCR_DEBUG_LABELS"))
-				fprintf(stderr, "  field %d candidate %d '%s'\n", id, k, raw);
 			if (fx_ocr_normalize((enum fx_ocr_field_id)id, raw, val, sizeof(val)) &&
-			    (!free_form(id) || (strlen(val) >= 2 && candidate_conf(p, &c[k]) >= 40))) {
+			    (!free_form(id) ||
+			     (strlen(val) >= 2 && candidate_conf(p, &c[k]) >= 40))) {
 				set_field(d, id, val, p, &c[k]);
 				free(raw);
 				count++;
@@ -910,6 +978,13 @@ int fx_ocr_device_parse(const struct fx_ocr_page *p, struct fx_ocr_device *d)
 		/* None had the form: where it most likely is, for a second read. */
 		if (!d->f[id].value && best_k >= 0 && !d->f[id].has_box)
 			set_field(d, id, NULL, p, &c[best_k]);
+		/*
+		 * Nothing like a value read near the label (a faint value the page
+		 * read missed): the places a value would be, under the label and
+		 * beside it, for a second read.
+		 */
+		if (!d->f[id].value && !d->f[id].has_box)
+			guess_places(p, &fl[i], &d->f[id]);
 	}
 	free(right);
 	free(fl);

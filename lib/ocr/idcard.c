@@ -46,12 +46,22 @@ static char id_char(char c, int last)
 	if (last && (c == 'X' || c == 'x'))
 		return 'X';
 	switch (c) {
-	case 'O': case 'o': case 'D': return '0';
-	case 'I': case 'l': case '|': return '1';
-	case 'Z': return '2';
-	case 'S': return '5';
-	case 'B': return '8';
-	default: return 0;
+	case 'O':
+	case 'o':
+	case 'D':
+		return '0';
+	case 'I':
+	case 'l':
+	case '|':
+		return '1';
+	case 'Z':
+		return '2';
+	case 'S':
+		return '5';
+	case 'B':
+		return '8';
+	default:
+		return 0;
 	}
 }
 
@@ -91,7 +101,7 @@ static int find_number(const char *s, char out[19])
 	return found;
 }
 
-static const char *const labels[] = { "姓名", "性别", "民族", "出生", "住址", "公民身份号码" };
+static const char *const labels[] = {"姓名", "性别", "民族", "出生", "住址", "公民身份号码"};
 enum { L_NAME, L_SEX, L_NATION, L_BIRTH, L_ADDRESS, L_NUMBER, NLABELS };
 
 /* Where each label is in s (or NULL). */
@@ -234,14 +244,17 @@ int fx_ocr_idcard_parse(const struct fx_ocr_page *page, struct fx_ocr_idcard *c)
 		for (lab = 0; lab < NLABELS; lab++) {
 			if (!at[lab] || lab == L_NUMBER)
 				continue;
-			slot = lab == L_NAME ? &c->name : lab == L_SEX ? &c->sex :
-			       lab == L_NATION ? &c->nation : lab == L_BIRTH ? &c->birth : &c->address;
+			slot = lab == L_NAME     ? &c->name
+			       : lab == L_SEX    ? &c->sex
+			       : lab == L_NATION ? &c->nation
+			       : lab == L_BIRTH  ? &c->birth
+						 : &c->address;
 			if (*slot)
 				continue;
 			v = value_after(sq[i], at, lab);
 			k = i;
 			if (!v) {
-				/* The last label of its line: its value is the next line to the right. */
+				/* The last label of its line: the value is the line to its right. */
 				for (r = 0; r < NLABELS; r++)
 					if (at[r] && at[r] > at[lab])
 						break;
@@ -319,12 +332,12 @@ json_t *fx_ocr_idcard_json(const struct fx_ocr_idcard *c)
 		json_object_set_new(data, "number_sex",
 				    json_string((c->number[16] - '0') % 2 ? "男" : "女"));
 		if (c->birth || c->sex)
-			json_object_set_new(data, "consistent",
-					    json_boolean((!c->birth || strcmp(c->birth, birth) == 0) &&
-							 (!c->sex ||
-							  strcmp(c->sex, (c->number[16] - '0') % 2 ?
-										 "男" :
-										 "女") == 0)));
+			json_object_set_new(
+				data, "consistent",
+				json_boolean((!c->birth || strcmp(c->birth, birth) == 0) &&
+					     (!c->sex || strcmp(c->sex, (c->number[16] - '0') % 2
+										? "男"
+										: "女") == 0)));
 	}
 	return data;
 }

@@ -227,9 +227,10 @@ static PIX *local_contrast(PIX *pix, int r, double floor_sd, double gain)
 			x0 = x - r < 0 ? 0 : x - r;
 			x1 = x + r + 1 > w ? w : x + r + 1;
 			n = (double)(x1 - x0) * (y1 - y0);
-#define AT(t, yy, xx) (t[(size_t)(yy) * W + (size_t)(xx)])
+#define AT(t, yy, xx) (t[(size_t)(yy)*W + (size_t)(xx)])
 			m = (AT(s1, y1, x1) - AT(s1, y0, x1) - AT(s1, y1, x0) + AT(s1, y0, x0)) / n;
-			var = (AT(s2, y1, x1) - AT(s2, y0, x1) - AT(s2, y1, x0) + AT(s2, y0, x0)) / n -
+			var = (AT(s2, y1, x1) - AT(s2, y0, x1) - AT(s2, y1, x0) + AT(s2, y0, x0)) /
+				      n -
 			      m * m;
 #undef AT
 			sd = var > 0 ? sqrt(var) : 0;
@@ -296,6 +297,19 @@ static PIX *scale(PIX *pix, double s)
 	return pixScaleGrayLI(pix, (l_float32)s, (l_float32)s);
 }
 
+/* The median grey of the middle half (in each direction) of pix. Returns 0 or -1. */
+static int central_median(PIX *pix, l_uint32 *median)
+{
+	int w = pixGetWidth(pix), h = pixGetHeight(pix), ret;
+	BOX *box = boxCreate(w / 4, h / 4, w / 2 > 0 ? w / 2 : 1, h / 2 > 0 ? h / 2 : 1);
+	PIX *mid = box ? pixClipRectangle(pix, box, NULL) : NULL;
+
+	boxDestroy(&box);
+	ret = pixGetRankValue(mid ? mid : pix, 2, 0.5f, median) != 0 ? -1 : 0;
+	pixDestroy(&mid);
+	return ret;
+}
+
 static int prepare(struct ocr_image *im, const char **why)
 {
 	PIX *ana, *norm, *bin, *chars, *scaled, *rot;
@@ -306,12 +320,16 @@ static int prepare(struct ocr_image *im, const char **why)
 
 	/* Polarity and text size from a copy of bounded size. */
 	ana = scale(im->grey, a);
-	if (!ana || pixGetRankValue(ana, 2, 0.5f, &median) != 0) {
+	if (!ana || central_median(ana, &median) != 0) {
 		pixDestroy(&ana);
 		*why = "the image cannot be analysed";
 		return -1;
 	}
-	/* Mostly dark: a dark-mode screen; tesseract wants dark text on light. */
+	/*
+	 * Mostly dark: a dark-mode screen; tesseract wants dark text on light.
+	 * The middle half of the image tells: a photo's screen is there, the
+	 * desk around it, dark or light, is not.
+	 */
 	im->inverted = median < 110;
 	if (im->inverted) {
 		/* Not in place: ana may be a clone of grey. */
@@ -329,10 +347,6 @@ static int prepare(struct ocr_image *im, const char **why)
 		angle = (l_float32)sk;
 		conf = 10.0f;
 	}
-	if (getenv("FX_OCR_DEBUG_SKEW"))
-		fprintf(stderr, "skew %.2f th %d clean %d\n", angle, th, im->clean);
-	if (getenv("FX_OCR_DEBUG_BIN") && chars)
-		pixWrite(getenv("FX_OCR_DEBUG_BIN"), chars, IFF_PNG);
 	pixDestroy(&chars);
 	pixDestroy(&bin);
 	pixDestroy(&norm);
@@ -377,8 +391,6 @@ static int prepare(struct ocr_image *im, const char **why)
 			im->skew = angle;
 		}
 	}
-	if (getenv("FX_OCR_DEBUG"))
-		pixWrite(getenv("FX_OCR_DEBUG"), im->work, IFF_PNG);
 	return 0;
 }
 
@@ -485,7 +497,7 @@ static void turn(double deg, double cx, double cy, double *x, double *y)
 
 void fx_ocr_page_box(const struct fx_ocr_page *p, int *x, int *y, int *w, int *h)
 {
-	double px[4] = { *x, *x + *w, *x + *w, *x }, py[4] = { *y, *y, *y + *h, *y + *h };
+	double px[4] = {*x, *x + *w, *x + *w, *x}, py[4] = {*y, *y, *y + *h, *y + *h};
 	double minx = 1e18, miny = 1e18, maxx = -1e18, maxy = -1e18, f;
 	int i;
 

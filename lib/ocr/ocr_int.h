@@ -19,10 +19,10 @@ struct ocr_image {
 	int width, height; /* the image as given */
 	int reduction;
 	int inverted;
-	int clean;         /* a screenshot: read without smoothing or stretching */
-	double scale;      /* work is grey scaled by this, */
-	double skew;       /* then turned by this many degrees about its centre */
-	int text_h;        /* median character height in grey's pixels (0: none found) */
+	int clean;    /* a screenshot: read without smoothing or stretching */
+	double scale; /* work is grey scaled by this, */
+	double skew;  /* then turned by this many degrees about its centre */
+	int text_h;   /* median character height in grey's pixels (0: none found) */
 	struct fx_image_info info;
 };
 
@@ -45,15 +45,15 @@ PIX *ocr_image_region(const struct ocr_image *im, int x, int y, int w, int h, in
 		      int binarize);
 
 struct fx_ocr {
-	TessBaseAPI *eng;  /* the page, and Latin words */
-	TessBaseAPI *zh;   /* words eng reads badly: Chinese */
-	TessBaseAPI *line; /* one line at a time, a character list when asked */
+	TessBaseAPI *eng;    /* the page, and Latin words */
+	TessBaseAPI *zh;     /* words eng reads badly: Chinese */
+	TessBaseAPI *line;   /* one line at a time, a character list when asked */
 	TessBaseAPI *zhpage; /* a page mostly Chinese (made on first use) */
 };
 
 /* Reads the prepared image im into page (flags: FX_OCR_CHINESE). Returns 0 or -1 (*why set). */
-int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
-	     struct fx_ocr_page *page, const char **why);
+int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags, struct fx_ocr_page *page,
+	     const char **why);
 
 /*
  * Reads pix (one line of text, nothing else round it) with the English
@@ -73,11 +73,11 @@ void ocr_page_finish(struct fx_ocr_page *p);
 
 /* An input file read whole, hashed as read; _read/_release pair. */
 struct ocr_input {
-	const char *path;             /* borrowed */
-	unsigned char *data;          /* its bytes, and a spare byte */
+	const char *path;    /* borrowed */
+	unsigned char *data; /* its bytes, and a spare byte */
 	size_t len;
 	char sha256[FX_SHA256_HEX];
-	struct fx_store_put *put;     /* with a case: the object, until kept */
+	struct fx_store_put *put; /* with a case: the object, until kept */
 };
 
 /*
@@ -97,8 +97,7 @@ json_t *ocr_record(struct fx_ocr_run *r, const char *type, const struct ocr_inpu
 int ocr_emit(struct fx_ocr_run *r, json_t *rec, const char *where);
 /* A change for one input, and its end (rolled back unless ok). Return 0 or -1. */
 int ocr_change_begin(struct fx_ocr_run *r, const char *command, const char *path);
-int ocr_change_end(struct fx_ocr_run *r, const char *command, const struct ocr_input *in,
-		   int ok);
+int ocr_change_end(struct fx_ocr_run *r, const char *command, const struct ocr_input *in, int ok);
 
 /* An image already decoded to grey (borrowed): as ocr_image_load() after decoding. */
 int ocr_image_from_grey(struct ocr_image *im, PIX *grey, const char **why);

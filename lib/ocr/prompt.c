@@ -81,7 +81,8 @@ int fx_ocr_steps_load(const char *path, struct fx_ocr_steps *s)
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
 		if (err.line > 0)
-			return fx_error("'%s': line %d: invalid JSON: %s", path, err.line, err.text);
+			return fx_error("'%s': line %d: invalid JSON: %s", path, err.line,
+					err.text);
 		return fx_error("'%s': %s", path, err.text);
 	}
 	steps = json_object_get(root, "steps");
@@ -91,7 +92,8 @@ int fx_ocr_steps_load(const char *path, struct fx_ocr_steps *s)
 	}
 	s->n = json_array_size(steps);
 	s->steps = fx_xcalloc(s->n, sizeof(*s->steps));
-	json_array_foreach(steps, i, st) {
+	json_array_foreach(steps, i, st)
+	{
 		v = json_object_get(st, "text");
 		if (!json_is_string(v) || !*json_string_value(v)) {
 			fx_error("'%s': step %zu has no \"text\": the string it must show", path,
@@ -230,10 +232,10 @@ double fx_ocr_similarity(const unsigned char *a, const unsigned char *b, size_t 
 struct frame {
 	PIX *grey;
 	double t;
-	char *name;                /* the file, or VIDEO@3.250s */
-	char sha256[FX_SHA256_HEX]; /* of the file; of the stored PNG for a video frame ("" until then) */
+	char *name;                 /* the file, or VIDEO@3.250s */
+	char sha256[FX_SHA256_HEX]; /* of the file, or of a video frame's stored PNG */
 	unsigned char thumb[THUMB_W * THUMB_MAX];
-	int th;                    /* the thumbnail's height */
+	int th; /* the thumbnail's height */
 };
 
 struct frames {
@@ -246,7 +248,7 @@ struct frames {
 	char *video_sha;
 	double fps;
 	FILE *pipe;
-	FILE *err;             /* ffmpeg's messages, shown only when it fails */
+	FILE *err; /* ffmpeg's messages, shown only when it fails */
 	pid_t pid;
 	size_t index;
 	struct fx_ocr_run *r;
@@ -474,7 +476,8 @@ static int next_file_frame(struct frames *fs, struct frame *f)
 	r = ocr_input_read(&nocase, path, FX_OCR_MAX_BYTES, &in);
 	if (r != 0)
 		return -1;
-	f->grey = fx_image_grey(in.data, in.len, FX_OCR_MAX_PIXELS, FX_OCR_JPEG_PIXELS, &info, &why);
+	f->grey =
+		fx_image_grey(in.data, in.len, FX_OCR_MAX_PIXELS, FX_OCR_JPEG_PIXELS, &info, &why);
 	memcpy(f->sha256, in.sha256, sizeof(f->sha256));
 	ocr_input_release(&in);
 	if (!f->grey) {
@@ -523,8 +526,8 @@ static int frames_close(struct frames *fs, int stop)
 				msg[strcspn(msg, "\n")] = '\0';
 			}
 			ret = fx_error("'%s': ffmpeg could not decode it (exit %d)%s%s", fs->video,
-				       WIFEXITED(status) ? WEXITSTATUS(status) :
-							   128 + WTERMSIG(status),
+				       WIFEXITED(status) ? WEXITSTATUS(status)
+							 : 128 + WTERMSIG(status),
 				       *msg ? ": " : "", msg);
 		}
 		fs->pipe = NULL;
@@ -545,10 +548,10 @@ static int frames_close(struct frames *fs, int stop)
 struct check {
 	struct fx_ocr_run *r;
 	const struct fx_ocr_steps *s;
-	json_t *steps;      /* the verdict's steps: what each matched */
-	json_t *evidence;   /* frames stored */
-	size_t k;           /* the step to find next */
-	double t_prev;      /* when step k - 1 was found */
+	json_t *steps;    /* the verdict's steps: what each matched */
+	json_t *evidence; /* frames stored */
+	size_t k;         /* the step to find next */
+	double t_prev;    /* when step k - 1 was found */
 	int failed;
 	size_t failed_step;
 	char *failed_frame;
@@ -677,12 +680,13 @@ static int check_frame(struct check *ck, struct frame *f)
 		goto out;
 	if (r == 1) {
 		if (cur && f->t > late + 1e-9) {
-			no_match(ck, ck->k + 1, f,
-				 fx_xasprintf("step %zu's text is first shown at %.3f s, later than "
-					      "step %zu's prompt allows (shown %.3f s from %.3f s, "
-					      "%.3f s tolerance)",
-					      ck->k + 1, f->t, ck->k, cur->display, ck->t_prev,
-					      ck->s->tolerance));
+			no_match(
+				ck, ck->k + 1, f,
+				fx_xasprintf("step %zu's text is first shown at %.3f s, later than "
+					     "step %zu's prompt allows (shown %.3f s from %.3f s, "
+					     "%.3f s tolerance)",
+					     ck->k + 1, f->t, ck->k, cur->display, ck->t_prev,
+					     ck->s->tolerance));
 			r = 1;
 			goto out;
 		}
@@ -722,8 +726,9 @@ static json_t *verdict(struct check *ck, struct frames *fs, const char *steps_pa
 	struct fx_ocr_run *r = ck->r;
 	json_t *rec = ocr_record(r, "verdict", NULL), *data = json_object_get(rec, FX_KEY_DATA);
 
-	json_object_set_new(rec, FX_KEY_SRC, json_pack("{s:s,s:s}", FX_SRC_SHA256, steps_sha,
-						       FX_SRC_PATH, steps_path));
+	json_object_set_new(
+		rec, FX_KEY_SRC,
+		json_pack("{s:s,s:s}", FX_SRC_SHA256, steps_sha, FX_SRC_PATH, steps_path));
 	json_object_set_new(data, "result", json_string(ck->failed ? "no-match" : "match"));
 	json_object_set(data, "steps", ck->steps);
 	if (ck->failed) {
@@ -745,8 +750,9 @@ static json_t *verdict(struct check *ck, struct frames *fs, const char *steps_pa
 	json_object_set_new(data, "kept", json_integer((json_int_t)ck->kept));
 	json_object_set_new(data, "similarity", json_real(ck->s->similarity));
 	if (fs->video)
-		json_object_set_new(data, "video", json_pack("{s:s,s:s,s:f}", "path", fs->video,
-							     "sha256", fs->video_sha, "fps", fs->fps));
+		json_object_set_new(data, "video",
+				    json_pack("{s:s,s:s,s:f}", "path", fs->video, "sha256",
+					      fs->video_sha, "fps", fs->fps));
 	return rec;
 }
 
@@ -818,7 +824,8 @@ int fx_ocr_prompt_check(struct fx_ocr_run *r, const char *steps_path, char **inp
 		json_decref(in);
 	}
 	if (n == 1 && is_video(inputs[0])) {
-		/* The recording itself is evidence; ffmpeg reads the stored copy when there is one. */
+		/* The recording itself is evidence; ffmpeg reads the stored copy when there is one.
+		 */
 		rc = take_file(r, inputs[0], video_sha);
 		if (rc != 0) {
 			ret = rc;
@@ -832,8 +839,8 @@ int fx_ocr_prompt_check(struct fx_ocr_run *r, const char *steps_path, char **inp
 			goto out;
 		}
 		if (r->c) {
-			in = json_pack("{s:s,s:s,s:s}", "kind", "video", "path", inputs[0], "sha256",
-				       video_sha);
+			in = json_pack("{s:s,s:s,s:s}", "kind", "video", "path", inputs[0],
+				       "sha256", video_sha);
 			fx_case_note_input(r->c, in);
 			json_decref(in);
 		}
@@ -853,7 +860,8 @@ int fx_ocr_prompt_check(struct fx_ocr_run *r, const char *steps_path, char **inp
 		if (ck.k < s.n) {
 			/* Near-identical to the last kept frame: the same screen again. */
 			if (have_last && last_h == f.th &&
-			    fx_ocr_similarity(last, f.thumb, (size_t)f.th * THUMB_W) >= s.similarity) {
+			    fx_ocr_similarity(last, f.thumb, (size_t)f.th * THUMB_W) >=
+				    s.similarity) {
 				frame_release(&f);
 				continue;
 			}
@@ -912,15 +920,14 @@ int fx_ocr_prompt_check(struct fx_ocr_run *r, const char *steps_path, char **inp
 	if (!r->quiet && ret >= 0)
 		fprintf(stderr, "%s: %llu frames, %llu kept, %llu read; %s\n", fx_progname(),
 			(unsigned long long)fs.read, (unsigned long long)ck.kept,
-			(unsigned long long)ck.ocr_reads,
-			ck.failed ? "no match" : "match");
+			(unsigned long long)ck.ocr_reads, ck.failed ? "no match" : "match");
 out:
 	if (fs.pipe || fs.paths)
 		frames_close(&fs, 1);
 	if (r->c) {
-		json_t *detail = json_pack("{s:s,s:s,s:I}", "command", "prompt-check", "steps",
-					   steps_path, "evidence",
-					   (json_int_t)json_array_size(ck.evidence));
+		json_t *detail =
+			json_pack("{s:s,s:s,s:I}", "command", "prompt-check", "steps", steps_path,
+				  "evidence", (json_int_t)json_array_size(ck.evidence));
 
 		if (ret >= 0 && (ret == 0 || ck.failed)) {
 			if (fx_case_commit(r->c, detail, NULL) < 0)

@@ -25,17 +25,23 @@ static const char *whitelist(int id)
 {
 	switch (id) {
 	case FX_OCR_IMEI:
-	case FX_OCR_IMEI2: return "0123456789";
-	case FX_OCR_MEID: return "0123456789ABCDEF";
+	case FX_OCR_IMEI2:
+		return "0123456789";
+	case FX_OCR_MEID:
+		return "0123456789ABCDEF";
 	case FX_OCR_WIFI_MAC:
-	case FX_OCR_BT_MAC: return "0123456789abcdefABCDEF:";
-	case FX_OCR_PHONE: return "0123456789+-() ";
-	case FX_OCR_ANDROID: return "0123456789.";
+	case FX_OCR_BT_MAC:
+		return "0123456789abcdefABCDEF:";
+	case FX_OCR_PHONE:
+		return "0123456789+-() ";
+	case FX_OCR_ANDROID:
+		return "0123456789.";
 	case FX_OCR_SERIAL:
 		return "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	case FX_OCR_MODEL:
 		return "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -_.+";
-	default: return NULL;
+	default:
+		return NULL;
 	}
 }
 
@@ -60,9 +66,6 @@ static char *reread_at(struct fx_ocr *o, const struct ocr_image *im, const struc
 		return NULL;
 	t = ocr_read_line(o, pix, zh, whitelist(id), conf);
 	pixDestroy(&pix);
-	if (getenv("FX_OCR_DEBUG_REREAD"))
-		fprintf(stderr, "reread %s bin=%d: '%s' (%d) page '%s'\n", f->name, bin, t ? t : "",
-			*conf, f->value ? f->value : "");
 	if (!t || !fx_ocr_normalize((enum fx_ocr_field_id)id, t, val, sizeof(val))) {
 		free(t);
 		return NULL;
@@ -116,8 +119,7 @@ static char prefer(char e, char z)
  * taken, character by character corrected by the Chinese reading where
  * prefer() says so when both have the same length.
  */
-static void free_text(struct fx_ocr *o, const struct ocr_image *im, struct fx_ocr_field *f,
-		      int id)
+static void free_text(struct fx_ocr *o, const struct ocr_image *im, struct fx_ocr_field *f, int id)
 {
 	int c2 = 0, c3 = 0, cz = 0, conf = f->conf, reads = 1;
 	char *e2, *e3, *z, *e;
@@ -137,6 +139,11 @@ static void free_text(struct fx_ocr *o, const struct ocr_image *im, struct fx_oc
 		conf = cz;
 	}
 	reads += same(e, e2) + same(e, e3) + (e != f->value && same(e, f->value));
+	/* As sure as the surest read that agrees. */
+	if (same(e, e2) && c2 > conf)
+		conf = c2;
+	if (same(e, e3) && c3 > conf)
+		conf = c3;
 	e = e ? fx_xstrdup(e) : NULL;
 	if (e && z && strlen(e) == strlen(z))
 		for (i = 0; e[i]; i++)
@@ -145,6 +152,75 @@ static void free_text(struct fx_ocr *o, const struct ocr_image *im, struct fx_oc
 	free(e3);
 	free(z);
 	settle(f, e, conf, reads);
+}
+
+static void use_alt(struct fx_ocr_field *f)
+{
+	f->x = f->ax;
+	f->y = f->ay;
+	f->w = f->aw;
+	f->h = f->ah;
+	f->alt = 0;
+}
+
+/*
+ * An IMEI: the page's read and the region's, in grey and binarised, at
+ * three sizes as long as no value has two reads; taken when two reads
+ * agree on a valid IMEI and no read gives another valid one. Any
+ * disagreement counts in *rejected and reports nothing.
+ */
+static void imei_reads(struct fx_ocr *o, const struct ocr_image *im, struct fx_ocr_field *f, int id,
+		       int *rejected)
+{
+	static const struct {
+		int bin, height;
+	} tries[] = {{0, REREAD_H}, {1, REREAD_H}, {0, PAGE_H}, {1, 52}, {0, 52}};
+	char *vals[8];
+	int confs[8], n = 0, k, i, c, agree, best = -1, conflict = 0, place, tried;
+
+	if (f->value) {
+		vals[n] = f->value;
+		confs[n++] = f->conf;
+		f->value = NULL;
+	}
+	/* Under the label, and when nothing valid is read there, beside it. */
+	for (place = 0; place < 2 && best < 0; place++) {
+		if (place == 1) {
+			if (!f->alt || n)
+				break;
+			use_alt(f);
+		}
+		for (k = 0, tried = 0; k < (int)(sizeof(tries) / sizeof(tries[0])); k++, tried++) {
+			char *v = reread_at(o, im, f, id, tries[k].bin, 0, tries[k].height, &c);
+
+			if (v) {
+				vals[n] = v;
+				confs[n++] = c;
+			}
+			/* Settled: a value with two reads. */
+			for (best = -1, i = 0; i < n && best < 0; i++) {
+				for (agree = 0, c = 0; c < n; c++)
+					agree += same(vals[i], vals[c]);
+				if (agree >= 2)
+					best = i;
+			}
+			/* Three tries and nothing valid: it will not come. */
+			if (best >= 0 || (tried >= 2 && !n))
+				break;
+		}
+	}
+	for (i = 0; best >= 0 && i < n; i++)
+		conflict |= !same(vals[i], vals[best]);
+	if (best >= 0 && !conflict) {
+		for (c = 0, i = 0; i < n; i++)
+			c = confs[i] > c ? confs[i] : c;
+		settle(f, fx_xstrdup(vals[best]), c, n);
+	} else if (n) {
+		/* A valid IMEI read once, or two different ones: none is sure. */
+		(*rejected)++;
+	}
+	for (i = 0; i < n; i++)
+		free(vals[i]);
 }
 
 /*
@@ -157,7 +233,7 @@ static void free_text(struct fx_ocr *o, const struct ocr_image *im, struct fx_oc
 static void second_read(struct fx_ocr *o, const struct ocr_image *im, struct fx_ocr_field *f,
 			int id, int *rejected)
 {
-	int imei = id == FX_OCR_IMEI || id == FX_OCR_IMEI2, c1 = f->conf, c2 = 0, c3 = 0;
+	int imei = id == FX_OCR_IMEI || id == FX_OCR_IMEI2, c2 = 0, c3 = 0;
 	char *v1, *v2, *v3 = NULL, *pick = NULL;
 	int conf = 0, reads = 0;
 
@@ -187,26 +263,24 @@ static void second_read(struct fx_ocr *o, const struct ocr_image *im, struct fx_
 		free_text(o, im, f, id);
 		return;
 	}
+	if (imei) {
+		imei_reads(o, im, f, id, rejected);
+		return;
+	}
 	v2 = reread(o, im, f, id, 0, &c2);
+	if (!v2 && !f->value && f->alt) {
+		/* Not under the label: beside it. */
+		use_alt(f);
+		v2 = reread(o, im, f, id, 0, &c2);
+	}
 	v1 = f->value;
 	f->value = NULL;
-	if (imei && same(v1, v2)) {
-		pick = v1;
-		conf = c1 > c2 ? c1 : c2;
-		reads = 2;
-	} else if (v1 || v2) {
+	if (v2 && !v1) {
 		v3 = reread(o, im, f, id, 1, &c3);
-		if (imei && same(v3, v1) && !v2) {
-			pick = v1;
-			conf = c1 > c3 ? c1 : c3;
-			reads = 2;
-		} else if (same(v3, v2) && !v1) {
+		if (same(v3, v2)) {
 			pick = v2;
 			conf = c2 > c3 ? c2 : c3;
 			reads = 2;
-		} else if (imei) {
-			/* No two agree, or a valid IMEI stands against another: none is sure. */
-			(*rejected)++;
 		}
 	}
 	if (v1 != pick)

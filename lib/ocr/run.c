@@ -154,8 +154,9 @@ json_t *ocr_record(struct fx_ocr_run *r, const char *type, const struct ocr_inpu
 	if (r->device)
 		json_object_set_new(rec, FX_KEY_DEVICE, json_string(r->device));
 	if (in)
-		json_object_set_new(rec, FX_KEY_SRC, json_pack("{s:s,s:s}", FX_SRC_SHA256, in->sha256,
-							       FX_SRC_PATH, in->path));
+		json_object_set_new(
+			rec, FX_KEY_SRC,
+			json_pack("{s:s,s:s}", FX_SRC_SHA256, in->sha256, FX_SRC_PATH, in->path));
 	return rec;
 }
 
@@ -201,8 +202,7 @@ int ocr_change_begin(struct fx_ocr_run *r, const char *command, const char *path
 	return 0;
 }
 
-int ocr_change_end(struct fx_ocr_run *r, const char *command, const struct ocr_input *in,
-		   int ok)
+int ocr_change_end(struct fx_ocr_run *r, const char *command, const struct ocr_input *in, int ok)
 {
 	json_t *detail;
 	int ret;
@@ -248,7 +248,8 @@ static int one_image(struct fx_ocr_run *r, const char *command, const char *path
 	if (ret == 0 && ocr_input_keep(r, &in) < 0)
 		ret = -1;
 	if (ret == 0 && r->c) {
-		/* The image is evidence: it is kept, and described, before what was read from it. */
+		/* The image is evidence: it is kept, and described, before what was read from it.
+		 */
 		if (ocr_emit(r, file_record(r, &in), path) < 0)
 			ret = -1;
 	}
@@ -306,21 +307,21 @@ json_t *fx_ocr_page_json(const struct fx_ocr_page *p)
 		if (i)
 			fx_buf_add(&text, "\n", 1);
 		fx_buf_add(&text, l->text, strlen(l->text));
-		json_array_append_new(lines, json_pack("{s:o,s:i,s:o,s:s}", "text",
-						       fx_json_text(l->text, strlen(l->text)),
-						       "conf", l->conf, "box",
-						       box_json(p, l->x, l->y, l->w, l->h), "lang",
-						       l->lang));
+		json_array_append_new(lines,
+				      json_pack("{s:o,s:i,s:o,s:s}", "text",
+						fx_json_text(l->text, strlen(l->text)), "conf",
+						l->conf, "box", box_json(p, l->x, l->y, l->w, l->h),
+						"lang", l->lang));
 	}
 	for (i = 0; i < p->nwords; i++) {
 		const struct fx_ocr_word *w = &p->words[i];
 
 		sum += w->conf;
-		json_array_append_new(words, json_pack("{s:o,s:i,s:o,s:I}", "text",
-						       fx_json_text(w->text, strlen(w->text)),
-						       "conf", w->conf, "box",
-						       box_json(p, w->x, w->y, w->w, w->h), "line",
-						       (json_int_t)w->line));
+		json_array_append_new(words,
+				      json_pack("{s:o,s:i,s:o,s:I}", "text",
+						fx_json_text(w->text, strlen(w->text)), "conf",
+						w->conf, "box", box_json(p, w->x, w->y, w->w, w->h),
+						"line", (json_int_t)w->line));
 	}
 	json_object_set_new(data, "text", fx_json_text(text.data, text.len));
 	fx_buf_release(&text);
@@ -350,8 +351,8 @@ static int read_page(struct fx_ocr_run *r, struct ocr_input *in, struct fx_ocr_p
 
 	if (!o)
 		return -1;
-	n = device ? fx_ocr_device_read(o, in->data, in->len, page, d, &why) :
-		     fx_ocr_read_image(o, in->data, in->len, flags, page, &why);
+	n = device ? fx_ocr_device_read(o, in->data, in->len, page, d, &why)
+		   : fx_ocr_read_image(o, in->data, in->len, flags, page, &why);
 	if (n < 0)
 		return bad_image(in, why, page->width, page->height);
 	if (page->damaged && !r->quiet)
@@ -406,15 +407,18 @@ static char *device_key(struct fx_ocr_run *r, const struct fx_ocr_device *d,
 		return fx_xstrdup(r->device);
 	if (r->c && (imei || imei2)) {
 		info = fx_case_info(r->c);
-		json_array_foreach(json_object_get(info, "devices"), i, dev) {
+		json_array_foreach(json_object_get(info, "devices"), i, dev)
+		{
 			const char *a = json_string_value(json_object_get(dev, "imei"));
 			const char *b = json_string_value(json_object_get(dev, "imei2"));
 			const char *k = json_string_value(json_object_get(dev, "key"));
 
 			if (!k)
 				continue;
-			if ((imei && ((a && strcmp(a, imei) == 0) || (b && strcmp(b, imei) == 0))) ||
-			    (imei2 && ((a && strcmp(a, imei2) == 0) || (b && strcmp(b, imei2) == 0)))) {
+			if ((imei &&
+			     ((a && strcmp(a, imei) == 0) || (b && strcmp(b, imei) == 0))) ||
+			    (imei2 &&
+			     ((a && strcmp(a, imei2) == 0) || (b && strcmp(b, imei2) == 0)))) {
 				key = fx_xstrdup(k);
 				break;
 			}
@@ -468,9 +472,9 @@ static int device_fn(struct fx_ocr_run *r, struct ocr_input *in, json_t **recs)
 			json_object_set_new(conf, d.f[i].name, json_integer(d.f[i].conf));
 		}
 		json_object_set_new(data, "confidence", conf);
-		json_object_set_new(data, "sources",
-				    json_pack("[{s:s,s:s}]", FX_SRC_SHA256, in->sha256, FX_SRC_PATH,
-					      in->path));
+		json_object_set_new(
+			data, "sources",
+			json_pack("[{s:s,s:s}]", FX_SRC_SHA256, in->sha256, FX_SRC_PATH, in->path));
 		*recs = json_array();
 		json_array_append_new(*recs, rec);
 	}
@@ -504,7 +508,7 @@ static int on_code(void *ctx, const struct fx_code *c)
 
 static int codes_fn(struct fx_ocr_run *r, struct ocr_input *in, json_t **recs)
 {
-	struct codes_ctx k = { r, in, json_array() };
+	struct codes_ctx k = {r, in, json_array()};
 	const char *why = NULL;
 	int n;
 

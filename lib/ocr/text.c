@@ -34,7 +34,7 @@ static TessBaseAPI *api_new(const char *lang, TessPageSegMode psm)
 		return NULL;
 	}
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-	/* Dark mode is inverted before; tesseract's own try doubles the work on every unsure line. */
+	/* Dark mode is inverted before: tesseract's own try doubles the work on unsure lines. */
 	TessBaseAPISetVariable(api, "tessedit_do_invert", "0");
 	/*
 	 * The page: Sauvola's local thresholds, as photos need. A word or a
@@ -282,7 +282,8 @@ static char *word_text(TessResultIterator *ri, const char *fallback)
 	struct fx_buf b = FX_BUF_INIT;
 	char *sym[MAX_SYMS];
 	double ratio[MAX_SYMS];
-	int x1, y1, x2, y2, n = 0, i, round, digit_by;
+	int x1, y1, x2, y2, n = 0, i, round, digit_by, others = 0;
+	double zero_below;
 
 	do {
 		sym[n] = TessResultIteratorGetUTF8Text(si, RIL_SYMBOL);
@@ -292,8 +293,6 @@ static char *word_text(TessResultIterator *ri, const char *fallback)
 		if ((strcmp(sym[n], "O") == 0 || strcmp(sym[n], "0") == 0) &&
 		    TessPageIteratorBoundingBox(sp, RIL_SYMBOL, &x1, &y1, &x2, &y2))
 			ratio[n] = ink_ratio(sp, y2 - y1);
-		if (ratio[n] != -1 && getenv("FX_OCR_DEBUG_O"))
-			fprintf(stderr, "O0 '%s' ink %.3f box %dx%d\n", sym[n], ratio[n], x2 - x1, y2 - y1);
 		n++;
 		if (TessPageIteratorIsAtFinalElement(sp, RIL_WORD, RIL_SYMBOL))
 			break;
@@ -302,25 +301,33 @@ static char *word_text(TessResultIterator *ri, const char *fallback)
 	if (!n)
 		return fx_xstrdup(fallback);
 	fx_buf_add(&b, "", 0);
+	/* Digits in the word, O and 0 aside: then an oval is more likely a zero. */
+	for (i = 0; i < n; i++)
+		others += sym[i][0] >= '1' && sym[i][0] <= '9' && !sym[i][1];
 	for (i = 0; i < n; i++) {
 		if (strcmp(sym[i], "O") == 0 || strcmp(sym[i], "0") == 0) {
+			int pair = (i > 0 && ratio[i - 1] >= 0) || (i + 1 < n && ratio[i + 1] >= 0);
+
 			digit_by = (i > 0 && sym[i - 1][0] >= '0' && sym[i - 1][0] <= '9' &&
 				    !sym[i - 1][1]) ||
 				   (i + 1 < n && sym[i + 1][0] >= '0' && sym[i + 1][0] <= '9' &&
 				    !sym[i + 1][1]);
-			round = ratio[i] < 0      ? -1 :
-				ratio[i] < 0.74  ? 0 :
-				ratio[i] < 0.80  ? -1 :
-				ratio[i] <= 1.05 ? 1 :
-						   -1;
+			zero_below = others || pair ? 0.755 : 0.70;
+			round = ratio[i] < 0            ? -1
+				: ratio[i] < zero_below ? 0
+				: ratio[i] < 0.80       ? (others || pair ? -1 : 1)
+				: ratio[i] <= 1.05      ? 1
+							: -1;
 			if (round == 0 || (round < 0 && digit_by))
 				sym[i][0] = '0';
 			else if (round == 1)
 				sym[i][0] = 'O';
 		}
 		fx_buf_add(&b, sym[i], strlen(sym[i]));
-		TessDeleteText(sym[i]);
 	}
+	/* Freed last: the neighbours of each are looked at. */
+	for (i = 0; i < n; i++)
+		TessDeleteText(sym[i]);
 	return b.data;
 }
 
@@ -354,11 +361,13 @@ static void second_look(struct fx_ocr *o, const struct ocr_image *im, struct fx_
 		for (k = 0; k < l->nwords; k++) {
 			struct fx_ocr_word *w = &page->words[l->word + k];
 
-			if (ocr_has_cjk(w->text) || strlen(w->text) > 4 || strpbrk(w->text, "0123456789"))
+			if (ocr_has_cjk(w->text) || strlen(w->text) > 4 ||
+			    strpbrk(w->text, "0123456789"))
 				continue;
 			pad = w->h / 2;
 			z = read_zh(o, im, w->x - pad / 2 < 0 ? 0 : w->x - pad / 2,
-				    w->y - pad < 0 ? 0 : w->y - pad, w->w + pad, w->h + 2 * pad, &zconf);
+				    w->y - pad < 0 ? 0 : w->y - pad, w->w + pad, w->h + 2 * pad,
+				    &zconf);
 			if (z && ocr_has_cjk(z) && zconf > w->conf - 10) {
 				free(w->text);
 				w->text = z;
@@ -433,13 +442,6 @@ static char *retry_run(struct fx_ocr *o, const struct ocr_image *im, const struc
 	x0 = x0 - padh < 0 ? 0 : x0 - padh;
 	y0 = y0 - padv < 0 ? 0 : y0 - padv;
 	z = read_zh(o, im, x0, y0, x1 - x0 + padh, y1 - y0 + padv, zconf);
-	if (getenv("FX_OCR_DEBUG_ZH"))
-		for (i = a; i < b; i++)
-			fprintf(stderr, "   word %d,%d %dx%d '%s' %d\n", rw[i].x, rw[i].y, rw[i].w,
-				rw[i].h, rw[i].text, rw[i].conf);
-	if (getenv("FX_OCR_DEBUG_ZH"))
-		fprintf(stderr, "zh run %d,%d %dx%d eng '%s'..: '%s' %d\n", x0, y0, x1 - x0 + padh,
-			y1 - y0 + padv, rw[a].text, z ? z : "", *zconf);
 	if (z && (!ocr_has_cjk(z) || *zconf < conf)) {
 		free(z);
 		z = NULL;
@@ -447,14 +449,15 @@ static char *retry_run(struct fx_ocr *o, const struct ocr_image *im, const struc
 	return z;
 }
 
-int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
-	     struct fx_ocr_page *page, const char **why)
+int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags, struct fx_ocr_page *page,
+	     const char **why)
 {
 	int zh_first = (flags & FX_OCR_CHINESE) != 0;
 	TessBaseAPI *api = o->eng;
 	TessResultIterator *ri;
 	TessPageIterator *pi;
 	struct raw_word *rw = NULL;
+	int(*lines)[4] = NULL; /* the lines' boxes: a line goes to the page with its first word */
 	size_t n = 0, cap = 0, nl = 0, i, j, k;
 	int x1, y1, x2, y2, conf, zconf, first, typical_h;
 	int lx[4];
@@ -481,13 +484,10 @@ int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
 		return 0;
 	}
 	pi = TessResultIteratorGetPageIterator(ri);
-	/* The lines' boxes, kept apart: a line is added to the page with its first word. */
-	int (*lines)[4] = NULL;
-
 	do {
 		first = TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE);
-		if (first && TessPageIteratorBoundingBox(pi, RIL_TEXTLINE, &lx[0], &lx[1], &lx[2],
-							 &lx[3])) {
+		if (first &&
+		    TessPageIteratorBoundingBox(pi, RIL_TEXTLINE, &lx[0], &lx[1], &lx[2], &lx[3])) {
 			lines = fx_xrealloc(lines, sizeof(*lines) * (nl + 1));
 			memcpy(lines[nl++], lx, sizeof(lx));
 		}
@@ -519,9 +519,9 @@ int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
 		 * word when short and without digits: a Chinese label eng read as
 		 * Latin with confidence (型号 as "HS").
 		 */
-		rw[n].retry = !zh_first &&
-			      (conf < RETRY_CONF || (first && strlen(rw[n].text) <= 3 &&
-						     !strpbrk(rw[n].text, "0123456789") && conf < 97));
+		rw[n].retry = !zh_first && (conf < RETRY_CONF ||
+					    (first && strlen(rw[n].text) <= 3 &&
+					     !strpbrk(rw[n].text, "0123456789") && conf < 97));
 		n++;
 	} while (TessResultIteratorNext(ri, RIL_WORD));
 	TessResultIteratorDelete(ri);
@@ -544,15 +544,18 @@ int ocr_read(struct fx_ocr *o, const struct ocr_image *im, unsigned flags,
 					;
 				z = retry_run(o, im, rw, k, e, typical_h, &zconf);
 				if (z) {
-					int bx = rw[k].x, by = rw[k].y, bx1 = rw[e - 1].x + rw[e - 1].w;
+					int bx = rw[k].x, by = rw[k].y,
+					    bx1 = rw[e - 1].x + rw[e - 1].w;
 					int by1 = rw[k].y + rw[k].h;
 					size_t q;
 
 					for (q = k; q < e; q++) {
 						by = rw[q].y < by ? rw[q].y : by;
-						by1 = rw[q].y + rw[q].h > by1 ? rw[q].y + rw[q].h : by1;
+						by1 = rw[q].y + rw[q].h > by1 ? rw[q].y + rw[q].h
+									      : by1;
 					}
-					ocr_page_add_word(page, z, zconf, bx, by, bx1 - bx, by1 - by);
+					ocr_page_add_word(page, z, zconf, bx, by, bx1 - bx,
+							  by1 - by);
 					page->lines[line_at].lang = "chi_sim";
 					added++;
 					free(z);

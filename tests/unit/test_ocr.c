@@ -39,6 +39,15 @@ FX_TEST(test_ocr_imei_valid)
 	CHECK(!fx_imei_valid(NULL));
 }
 
+FX_TEST(test_ocr_meid_check)
+{
+	/* 3GPP2 S.R0048's example: AF 01 23 45 0A BC DE, check digit C. */
+	CHECK(fx_meid_check("AF0123450ABCDE") == 'C');
+	CHECK(fx_meid_check("af0123450abcde") == 'C');
+	CHECK(fx_meid_check("AF0123450ABCD") == 0);
+	CHECK(fx_meid_check("AF0123450ABCDG") == 0);
+}
+
 FX_TEST(test_ocr_mod11_2)
 {
 	/* GB 11643-1999's own example, and one whose check is X. */
@@ -92,6 +101,10 @@ FX_TEST(test_ocr_normalize_forms)
 	CHECK(fx_ocr_normalize(FX_OCR_MEID, "a0000049b7f3c2", v, sizeof(v)));
 	CHECK_STR(v, "A0000049B7F3C2");
 	CHECK(!fx_ocr_normalize(FX_OCR_MEID, "12345678901234", v, sizeof(v)));
+	/* A 15th character must be the check digit: else it is a misread. */
+	CHECK(fx_ocr_normalize(FX_OCR_MEID, "AF0123450ABCDEC", v, sizeof(v)));
+	CHECK_STR(v, "AF0123450ABCDE");
+	CHECK(!fx_ocr_normalize(FX_OCR_MEID, "AF0123450ABCDE5", v, sizeof(v)));
 	/* Serials: letters and digits. */
 	CHECK(fx_ocr_normalize(FX_OCR_SERIAL, "R58M 12ABCDE", v, sizeof(v)));
 	CHECK_STR(v, "R58M12ABCDE");
@@ -195,8 +208,9 @@ FX_TEST(test_ocr_idcard_fields)
 	struct fx_ocr_idcard c;
 	json_t *j;
 
-	fx_ocr_page_from_text(&p, "姓名\t张三丰\n性别 男 民族 汉\n出生\t1949年12月31日\n"
-				  "住址\t北京市朝阳区\n\t建国路88号\n公民身份号码 110105194912310038\n");
+	fx_ocr_page_from_text(
+		&p, "姓名\t张三丰\n性别 男 民族 汉\n出生\t1949年12月31日\n"
+		    "住址\t北京市朝阳区\n\t建国路88号\n公民身份号码 110105194912310038\n");
 	CHECK(fx_ocr_idcard_parse(&p, &c));
 	CHECK_STR(c.number, "110105194912310038");
 	CHECK(c.number_valid);
